@@ -1,0 +1,290 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.sub_task import SubTask
+from ...models.sub_task_update import SubTaskUpdate
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    task_id: UUID,
+    subtask_id: UUID,
+    *,
+    body: SubTaskUpdate | SubTaskUpdate | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+    x_account_id: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(x_account_id, Unset):
+        headers["X-Account-ID"] = x_account_id
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/tasks/{task_id}/subtasks/{subtask_id}".format(
+            task_id=quote(str(task_id), safe=""),
+            subtask_id=quote(str(subtask_id), safe=""),
+        ),
+    }
+
+    if isinstance(body, SubTaskUpdate):
+        _kwargs["json"] = body.to_dict()
+
+        headers["Content-Type"] = "application/json"
+    if isinstance(body, SubTaskUpdate):
+        _kwargs["json"] = body.to_dict()
+
+        headers["Content-Type"] = "application/merge-patch+json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | SubTask | None:
+    if response.status_code == 200:
+        response_200 = SubTask.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | SubTask]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    task_id: UUID,
+    subtask_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: SubTaskUpdate | SubTaskUpdate | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+    x_account_id: str | Unset = UNSET,
+) -> Response[Problem | SubTask]:
+    """Update a subtask
+
+     A JSON merge patch; changing `position` moves the subtask and renumbers the others.
+
+    Args:
+        task_id (UUID):
+        subtask_id (UUID):
+        idempotency_key (str | Unset):
+        x_account_id (str | Unset):
+        body (SubTaskUpdate):  Example: {'status': 'done'}.
+        body (SubTaskUpdate):  Example: {'status': 'done'}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SubTask]
+    """
+
+    kwargs = _get_kwargs(
+        task_id=task_id,
+        subtask_id=subtask_id,
+        body=body,
+        idempotency_key=idempotency_key,
+        x_account_id=x_account_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    task_id: UUID,
+    subtask_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: SubTaskUpdate | SubTaskUpdate | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+    x_account_id: str | Unset = UNSET,
+) -> Problem | SubTask | None:
+    """Update a subtask
+
+     A JSON merge patch; changing `position` moves the subtask and renumbers the others.
+
+    Args:
+        task_id (UUID):
+        subtask_id (UUID):
+        idempotency_key (str | Unset):
+        x_account_id (str | Unset):
+        body (SubTaskUpdate):  Example: {'status': 'done'}.
+        body (SubTaskUpdate):  Example: {'status': 'done'}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SubTask
+    """
+
+    return sync_detailed(
+        task_id=task_id,
+        subtask_id=subtask_id,
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+        x_account_id=x_account_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    task_id: UUID,
+    subtask_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: SubTaskUpdate | SubTaskUpdate | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+    x_account_id: str | Unset = UNSET,
+) -> Response[Problem | SubTask]:
+    """Update a subtask
+
+     A JSON merge patch; changing `position` moves the subtask and renumbers the others.
+
+    Args:
+        task_id (UUID):
+        subtask_id (UUID):
+        idempotency_key (str | Unset):
+        x_account_id (str | Unset):
+        body (SubTaskUpdate):  Example: {'status': 'done'}.
+        body (SubTaskUpdate):  Example: {'status': 'done'}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | SubTask]
+    """
+
+    kwargs = _get_kwargs(
+        task_id=task_id,
+        subtask_id=subtask_id,
+        body=body,
+        idempotency_key=idempotency_key,
+        x_account_id=x_account_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    task_id: UUID,
+    subtask_id: UUID,
+    *,
+    client: AuthenticatedClient | Client,
+    body: SubTaskUpdate | SubTaskUpdate | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+    x_account_id: str | Unset = UNSET,
+) -> Problem | SubTask | None:
+    """Update a subtask
+
+     A JSON merge patch; changing `position` moves the subtask and renumbers the others.
+
+    Args:
+        task_id (UUID):
+        subtask_id (UUID):
+        idempotency_key (str | Unset):
+        x_account_id (str | Unset):
+        body (SubTaskUpdate):  Example: {'status': 'done'}.
+        body (SubTaskUpdate):  Example: {'status': 'done'}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | SubTask
+    """
+
+    return (
+        await asyncio_detailed(
+            task_id=task_id,
+            subtask_id=subtask_id,
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+            x_account_id=x_account_id,
+        )
+    ).parsed

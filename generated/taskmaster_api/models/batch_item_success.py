@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.batch_item_success_outcome import BatchItemSuccessOutcome
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.task import Task
+
+
+T = TypeVar("T", bound="BatchItemSuccess")
+
+
+@_attrs_define
+class BatchItemSuccess:
+    """An item that was written.
+
+    Example:
+        {'outcome': 'succeeded', 'index': 0, 'status': 204, 'id': '3fa85f64-5717-4562-b3fc-2c963f66afa6'}
+
+    Attributes:
+        outcome (BatchItemSuccessOutcome):
+        index (int): The item's position in the request.
+        status (int): The status a single call would have had: 201, 200 or 204.
+        id (UUID): The task's id.
+        task (Task | Unset):  Example: {'id': '3fa85f64-5717-4562-b3fc-2c963f66afa6', 'account_id':
+            '7c9e6679-7425-40de-944b-e07fc1f90ae7', 'project_id': '2c5ea4c0-4067-41e9-8bad-9b1deb4d3b7d', 'title': 'Announce
+            the launch', 'description': 'Blog post, newsletter and social.', 'status': 'in_progress', 'priority': 'high',
+            'tags': ['launch', 'marketing'], 'due_at': '2026-11-30T17:00:00+00:00', 'metadata': {'source': 'spreadsheet',
+            'row': 12}, 'created_at': '2026-11-03T09:00:00+00:00', 'updated_at': '2026-11-04T16:20:00+00:00',
+            'completed_at': None, 'version': 3, 'subtasks': [{'id': '9b2d1c4e-8f3a-4b5c-9d6e-7f8a9b0c1d2e', 'parent_id':
+            '3fa85f64-5717-4562-b3fc-2c963f66afa6', 'title': 'Draft the announcement', 'status': 'done', 'position': 0,
+            'created_at': '2026-11-03T09:00:00+00:00', 'updated_at': '2026-11-04T16:20:00+00:00'}]}.
+    """
+
+    outcome: BatchItemSuccessOutcome
+    index: int
+    status: int
+    id: UUID
+    task: Task | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        outcome = self.outcome.value
+
+        index = self.index
+
+        status = self.status
+
+        id = str(self.id)
+
+        task: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.task, Unset):
+            task = self.task.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "outcome": outcome,
+                "index": index,
+                "status": status,
+                "id": id,
+            }
+        )
+        if task is not UNSET:
+            field_dict["task"] = task
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.task import Task  # noqa: PLC0415
+
+        d = dict(src_dict)
+        outcome = BatchItemSuccessOutcome(d.pop("outcome"))
+
+        index = d.pop("index")
+
+        status = d.pop("status")
+
+        id = UUID(d.pop("id"))
+
+        _task = d.pop("task", UNSET)
+        task: Task | Unset
+        if isinstance(_task, Unset):
+            task = UNSET
+        else:
+            task = Task.from_dict(_task)
+
+        batch_item_success = cls(
+            outcome=outcome,
+            index=index,
+            status=status,
+            id=id,
+            task=task,
+        )
+
+        batch_item_success.additional_properties = d
+        return batch_item_success
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

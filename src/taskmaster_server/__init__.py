@@ -1,0 +1,1 @@
+"""Task Master reference server."""
