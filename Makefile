@@ -51,6 +51,15 @@ docs: $(STAMP)  ## build the docs site into docs/_build/html (ReDoc page + Sphin
 release-check: $(STAMP)  ## build sdist + wheel, twine check, install in a fresh venv, smoke-test
 	scripts/release-check
 
+.PHONY: serve
+serve: $(STAMP)  ## run the reference server on SQLite (./taskmaster.db) at http://127.0.0.1:8000
+	TASKMASTER_DATABASE_URL="$${TASKMASTER_DATABASE_URL:-sqlite:///./taskmaster.db}" \
+		$(VENV)/bin/taskmaster-server serve
+
+.PHONY: demo
+demo: $(STAMP)  ## start the server on a temporary SQLite db and run examples/quickstart.py
+	scripts/demo
+
 clean:  ## remove .venv, node_modules, caches and build output
 	rm -rf $(VENV) node_modules build dist .mypy_cache .ruff_cache .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,5 @@
+"""``python -m taskmaster_server``."""
+
+from taskmaster_server.cli import main
+
+main()

@@ -1,0 +1,138 @@
+"""The application factory: a connexion ``AsyncApp`` routed and validated from the spec.
+
+The middleware stack, outermost first::
+
+    RequestContextMiddleware   request id, rate-limit headers, access log, last-resort 500
+    GZipMiddleware             large responses
+    ExceptionMiddleware        connexion's, with our problem+json handlers (errors.py)
+    BodyLimitMiddleware        413 for oversized bodies
+    MethodGuardMiddleware      405 + Allow from the spec's path table
+    SwaggerUIMiddleware        (unused: docs.py serves the UIs and the spec)
+    RoutingMiddleware          operationId from method + path
+    SecurityMiddleware         bearer tokens (auth/security.py)
+    RequestValidationMiddleware   parameters and bodies (validation.py)
+    ResponseValidationMiddleware  on when settings.validate_responses (tests)
+    LifespanMiddleware, ContextMiddleware
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from functools import partial
+from typing import Any
+
+from connexion import AsyncApp
+from connexion.exceptions import ProblemException
+from connexion.middleware.context import ContextMiddleware
+from connexion.middleware.exceptions import ExceptionMiddleware
+from connexion.middleware.lifespan import LifespanMiddleware
+from connexion.middleware.request_validation import RequestValidationMiddleware
+from connexion.middleware.response_validation import ResponseValidationMiddleware
+from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.security import SecurityMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from connexion.options import SwaggerUIOptions
+from connexion.resolver import Resolver
+from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import GZipMiddleware
+
+from taskmaster_server import docs
+from taskmaster_server.auth.security import SECURITY_MAP
+from taskmaster_server.errors import ErrorHandlers
+from taskmaster_server.log import configure_logging
+from taskmaster_server.middleware.body_limit import BodyLimitMiddleware
+from taskmaster_server.middleware.method_guard import MethodGuardMiddleware
+from taskmaster_server.middleware.request_context import RequestContextMiddleware
+from taskmaster_server.openapi import ApiSpec
+from taskmaster_server.runtime import Runtime
+from taskmaster_server.settings import Settings
+from taskmaster_server.validation import VALIDATOR_MAP
+
+__all__ = ["app_from_env", "create_app"]
+
+RUNTIME_ATTRIBUTE = "taskmaster_runtime"
+
+
+class OperationResolver(Resolver):  # type: ignore[misc]
+    """``operationId`` → ``taskmaster_server.handlers.<tag>.<operationId>``."""
+
+    def __init__(self, spec: ApiSpec) -> None:
+        super().__init__()
+        self._spec = spec
+
+    def resolve_function_from_operation_id(self, operation_id: str) -> Callable[..., Any]:
+        tag = self._spec.operations[operation_id]["tags"][0].lower()
+        module = importlib.import_module(f"taskmaster_server.handlers.{tag}")
+        handler: Callable[..., Any] = getattr(module, operation_id)
+        return handler
+
+
+def create_app(settings: Settings | None = None) -> AsyncApp:
+    """Build the server for ``settings`` (default: from the environment)."""
+    settings = settings or Settings.from_env()
+    # connexion warns on *every* request to an operation accepting two media types (PATCH:
+    # application/json and merge-patch+json); both are intended here.
+    logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
+    runtime = Runtime.build(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        try:
+            # Expired keys are also replaced lazily on reuse; this keeps the table small.
+            runtime.idempotency.purge_expired()
+        except Exception:
+            logging.getLogger("taskmaster.errors").warning("could not purge idempotency keys")
+        yield
+        runtime.close()
+
+    app = AsyncApp(
+        __name__,
+        lifespan=lifespan,
+        middlewares=[
+            partial(RequestContextMiddleware, runtime=runtime),
+            partial(GZipMiddleware, minimum_size=1024),
+            ExceptionMiddleware,
+            partial(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
+            partial(MethodGuardMiddleware, spec=runtime.spec),
+            SwaggerUIMiddleware,
+            RoutingMiddleware,
+            SecurityMiddleware,
+            RequestValidationMiddleware,
+            ResponseValidationMiddleware,
+            LifespanMiddleware,
+            ContextMiddleware,
+        ],
+    )
+    app.add_api(
+        copy.deepcopy(runtime.spec.raw),
+        resolver=OperationResolver(runtime.spec),
+        validator_map=VALIDATOR_MAP,
+        security_map=SECURITY_MAP,
+        validate_responses=settings.validate_responses,
+        # The spec is served by docs.py (as written; connexion's YAML dump takes seconds).
+        swagger_ui_options=SwaggerUIOptions(swagger_ui=False, serve_spec=False),
+    )
+    errors = ErrorHandlers(runtime.spec)
+    app.add_error_handler(ProblemException, errors.problem)
+    app.add_error_handler(HTTPException, errors.http)
+    app.add_error_handler(Exception, errors.unexpected)
+    docs.install(app, runtime.spec)
+    setattr(app, RUNTIME_ATTRIBUTE, runtime)
+    return app
+
+
+def runtime_of(app: AsyncApp) -> Runtime:
+    runtime = getattr(app, RUNTIME_ATTRIBUTE)
+    assert isinstance(runtime, Runtime)
+    return runtime
+
+
+def app_from_env() -> AsyncApp:
+    """Uvicorn factory (``uvicorn --factory taskmaster_server.app:app_from_env``)."""
+    settings = Settings.from_env()
+    configure_logging(settings.log_level)
+    return create_app(settings)

@@ -1,0 +1,98 @@
+"""Exception handlers: every error leaves the server as an RFC 9457 problem.
+
+Installed on connexion's exception middleware, they turn ``Problem``s, connexion's own problem
+exceptions (401 from the security check, 415 from content negotiation, response-validation
+failures), Starlette's 404/405 and any other exception into ``application/problem+json`` with
+the request id, and never put internals (tracebacks, schemas) in a response.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from connexion.exceptions import NonConformingResponse, ProblemException
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from starlette.exceptions import HTTPException
+
+from taskmaster_server.context import SCOPE_KEY, RequestState
+from taskmaster_server.openapi import ApiSpec
+from taskmaster_server.problems import Problem
+
+__all__ = ["ErrorHandlers"]
+
+_log = logging.getLogger("taskmaster.errors")
+
+
+def _request_id(request: ConnexionRequest) -> str:
+    state = request.scope.get(SCOPE_KEY)
+    return state.request_id if isinstance(state, RequestState) else ""
+
+
+def render(request: ConnexionRequest, problem: Problem) -> ConnexionResponse:
+    body = problem.body(instance=request.url.path, request_id=_request_id(request))
+    headers: dict[str, Any] = dict(problem.headers or {})
+    if problem.status == 401:
+        headers.setdefault("WWW-Authenticate", 'Bearer error="invalid_token"')
+    return ConnexionResponse(
+        status_code=problem.status,
+        mimetype="application/problem+json",
+        content_type="application/problem+json",
+        body=json.dumps(body),
+        headers=headers,
+    )
+
+
+class ErrorHandlers:
+    def __init__(self, spec: ApiSpec) -> None:
+        self.spec = spec
+
+    def problem(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        if isinstance(exc, Problem):
+            if exc.status >= 500:
+                _log.error("%r", exc, extra={"request_id": _request_id(request)})
+            return render(request, exc)
+        if isinstance(exc, NonConformingResponse):
+            # A handler drifted from the spec: a bug of ours, logged in full, answered bare.
+            _log.error(
+                "response does not conform to the spec: %s",
+                exc.detail,
+                extra={"request_id": _request_id(request)},
+            )
+            return render(request, _internal())
+        assert isinstance(exc, ProblemException)
+        status = int(exc.status or 500)
+        if status >= 500:
+            _log.error("%r", exc, extra={"request_id": _request_id(request)})
+            return render(request, _internal())
+        detail = str(exc.detail or exc.title or "")
+        if status == 401:
+            detail = "Missing or invalid access token."
+        return render(request, Problem.for_status(status, detail, headers=exc.headers))
+
+    def http(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        assert isinstance(exc, HTTPException)
+        if exc.status_code == 404:
+            return render(request, Problem("not-found", f"No route {request.url.path}."))
+        if exc.status_code == 405:
+            allowed = self.spec.allowed_methods(request.url.path)
+            return render(
+                request,
+                Problem(
+                    "method-not-allowed",
+                    f"{request.method} is not allowed here; use {', '.join(allowed)}.",
+                    headers={"Allow": ", ".join(allowed)},
+                ),
+            )
+        return render(request, Problem.for_status(exc.status_code, str(exc.detail)))
+
+    def unexpected(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        _log.error("unhandled error", exc_info=exc, extra={"request_id": _request_id(request)})
+        return render(request, _internal())
+
+
+def _internal() -> Problem:
+    return Problem(
+        "internal-error", "The server failed to answer this request; quote the request id."
+    )

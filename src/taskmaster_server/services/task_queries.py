@@ -1,0 +1,170 @@
+"""Listing tasks: filters, word search, multi-key sort, keyset or offset paging.
+
+Every query starts with ``account_id = :acting account`` and orders by the sort keys plus
+``id``; the composite indexes on ``tasks`` (see db/models.py) start the same way, so the
+database walks an index instead of sorting the account's tasks.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, exists, func, literal, or_, select
+
+from taskmaster_server.db.models import Task, TaskTag
+from taskmaster_server.db.session import Database
+from taskmaster_server.db.types import UTCDateTime
+from taskmaster_server.pagination import (
+    SortKey,
+    after,
+    decode_cursor,
+    encode_cursor,
+    query_hash,
+)
+from taskmaster_server.problems import Problem, field_error
+from taskmaster_server.services import serialize
+from taskmaster_server.services.actors import Actor
+from taskmaster_server.services.page import Page
+from taskmaster_server.services.tasks import parse_time
+
+__all__ = ["TaskFilters", "list_page"]
+
+# Tasks without a due date sort after every dated one (ascending), as PostgreSQL's default
+# NULLS LAST would, on both databases, and keep a comparable value for keyset cursors.
+_NO_DUE_DATE = datetime(9999, 12, 31, tzinfo=UTC)
+_DUE_AT = func.coalesce(Task.due_at, literal(_NO_DUE_DATE, UTCDateTime()), type_=UTCDateTime())
+
+_SORTABLE: dict[str, tuple[Any, str]] = {
+    "created_at": (Task.created_at, "datetime"),
+    "updated_at": (Task.updated_at, "datetime"),
+    "due_at": (_DUE_AT, "datetime"),
+    "priority": (Task.priority, "int"),
+    "status": (Task.status, "str"),
+    "title": (Task.title, "str"),
+}
+
+
+@dataclass(frozen=True)
+class TaskFilters:
+    project_id: str | None = None
+    status: tuple[str, ...] = ()
+    priority: tuple[str, ...] = ()
+    tag: tuple[str, ...] = ()
+    due_before: str | None = None
+    due_after: str | None = None
+    updated_since: str | None = None
+    search: str | None = None
+    sort: str = "created_at"
+
+
+class _Row:
+    """Adapts a Task to the attribute names of the sort keys."""
+
+    def __init__(self, task: Task) -> None:
+        self._task = task
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("sort_"):
+            key = name.removeprefix("sort_")
+            if key == "due_at":
+                return self._task.due_at or _NO_DUE_DATE
+            return getattr(self._task, key)
+        raise AttributeError(name)
+
+
+def sort_keys(sort: str) -> list[SortKey]:
+    keys: list[SortKey] = []
+    seen: set[str] = set()
+    for part in sort.split(","):
+        name = part.lstrip("-")
+        if name in seen:
+            raise Problem(
+                "validation-error",
+                f"Sort key {name} is named twice.",
+                errors=[field_error("#/query/sort", f"{name} is named twice.", "duplicate")],
+            )
+        seen.add(name)
+        expression, kind = _SORTABLE[name]
+        keys.append(SortKey(expression, part.startswith("-"), kind, f"sort_{name}"))  # type: ignore[arg-type]
+    descending = keys[-1].descending
+    keys.append(SortKey(Task.id, descending, "uuid", "sort_id"))
+    return keys
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _filtered(actor: Actor, f: TaskFilters) -> Select[Task]:
+    query = select(Task).where(Task.account_id == actor.account_id)
+    if f.project_id:
+        query = query.where(Task.project_id == uuid.UUID(f.project_id))
+    if f.status:
+        query = query.where(Task.status.in_(f.status))
+    if f.priority:
+        query = query.where(Task.priority.in_([serialize.PRIORITY_RANK[p] for p in f.priority]))
+    if f.tag:
+        query = query.where(
+            exists().where(
+                TaskTag.account_id == actor.account_id,
+                TaskTag.task_id == Task.id,
+                TaskTag.tag.in_(f.tag),
+            )
+        )
+    if f.due_before:
+        query = query.where(Task.due_at < parse_time(f.due_before))
+    if f.due_after:
+        query = query.where(Task.due_at >= parse_time(f.due_after))
+    if f.updated_since:
+        query = query.where(Task.updated_at >= parse_time(f.updated_since))
+    for word in (f.search or "").lower().split():
+        pattern = f"%{_escape_like(word)}%"
+        query = query.where(
+            or_(
+                func.lower(Task.title).like(pattern, escape="\\"),
+                func.lower(func.coalesce(Task.description, "")).like(pattern, escape="\\"),
+            )
+        )
+    return query
+
+
+def list_page(
+    db: Database,
+    actor: Actor,
+    filters: TaskFilters,
+    *,
+    limit: int,
+    cursor: str | None,
+    offset: int | None,
+) -> Page:
+    if cursor is not None and offset is not None:
+        detail = "Use either cursor or offset, not both."
+        raise Problem(
+            "validation-error",
+            detail,
+            errors=[field_error("#/query/offset", detail, "exclusive")],
+        )
+    keys = sort_keys(filters.sort)
+    digest = query_hash(str(actor.account_id), filters)
+    query = _filtered(actor, filters)
+    total = None
+    with db.read() as session:
+        if offset is not None:
+            total = session.scalar(select(func.count()).select_from(query.subquery()))
+        if cursor is not None:
+            query = query.where(after(keys, decode_cursor(cursor, digest, keys)))
+        ordered = query.order_by(
+            *(key.expression.desc() if key.descending else key.expression.asc() for key in keys)
+        )
+        if offset:
+            ordered = ordered.offset(offset)
+        rows = list(session.scalars(ordered.limit(limit + 1)))
+        more = len(rows) > limit
+        rows = rows[:limit]
+        data = [serialize.task(row) for row in rows]
+    next_cursor = encode_cursor(digest, _Row(rows[-1]), keys) if more and offset is None else None
+    next_offset = (offset or 0) + limit if more and offset is not None else None
+    return Page(data, next_cursor, more, total=total, next_offset=next_offset)

@@ -1,0 +1,229 @@
+"""Tasks: create, read, merge-patch, delete; the building blocks batches reuse.
+
+Writers lock the task row (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite serialises writers
+with ``BEGIN IMMEDIATE``), compare ``If-Match`` against the version they read, and the mapper's
+version check turns any update that still raced into an error instead of a lost update.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete as sql_delete
+from sqlalchemy import select
+
+from taskmaster_server.db.models import Project, Task, TaskTag
+from taskmaster_server.db.session import Database
+from taskmaster_server.db.types import utcnow
+from taskmaster_server.problems import Problem, field_error
+from taskmaster_server.services import serialize
+from taskmaster_server.services.actors import Actor
+from taskmaster_server.services.conditions import check_if_match
+from taskmaster_server.services.transaction import Transaction, write
+
+__all__ = [
+    "create",
+    "create_in",
+    "delete",
+    "delete_in",
+    "get",
+    "locked_task",
+    "parse_time",
+    "touch",
+    "update",
+    "update_in",
+]
+
+METADATA_MAX_KEYS = 50
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An RFC 3339 date-time (already format-checked by the schema) as an aware datetime."""
+    if value is None:
+        return None
+    return datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+
+
+def not_found(task_id: uuid.UUID | str) -> Problem:
+    return Problem("not-found", f"No task {task_id} in this account.")
+
+
+def _project_id(tx: Transaction, actor: Actor, raw: str | None) -> uuid.UUID:
+    session = tx.session
+    if raw is None:
+        key = f"default-project:{actor.account_id}"
+        found = tx.cache.get(key) or session.scalar(
+            select(Project.id).where(
+                Project.account_id == actor.account_id, Project.is_default.is_(True)
+            )
+        )
+        if found is None:
+            raise Problem("conflict", "This account has no default project; name a project_id.")
+        tx.cache[key] = found
+        return found
+    project_id = uuid.UUID(raw)
+    project = session.get(Project, project_id)
+    if project is None or project.account_id != actor.account_id:
+        raise Problem("not-found", f"No project {project_id} in this account.")
+    return project_id
+
+
+def _set_tags(tx: Transaction, task: Task, tags: list[str], *, new: bool = False) -> None:
+    if not new:
+        tx.session.execute(sql_delete(TaskTag).where(TaskTag.task_id == task.id))
+    tx.session.add_all(TaskTag(task_id=task.id, tag=t, account_id=task.account_id) for t in tags)
+    task.tags = list(tags)
+
+
+def create_in(tx: Transaction, actor: Actor, body: dict[str, Any]) -> Task:
+    now = utcnow()
+    status = body.get("status", "pending")
+    task = Task(
+        id=uuid.uuid4(),
+        account_id=actor.account_id,
+        project_id=_project_id(tx, actor, body.get("project_id")),
+        title=body["title"],
+        description=body.get("description"),
+        status=status,
+        priority=serialize.PRIORITY_RANK[body.get("priority", "medium")],
+        tags=[],
+        due_at=parse_time(body.get("due_at")),
+        meta=dict(body.get("metadata") or {}),
+        version=1,
+        created_at=now,
+        updated_at=now,
+        completed_at=now if status == "done" else None,
+        subtasks=[],
+    )
+    tx.session.add(task)
+    _set_tags(tx, task, body.get("tags", []), new=True)
+    tx.session.flush()
+    tx.emit("task.created", actor.account_id, task.project_id, {"object": serialize.task(task)})
+    return task
+
+
+def create(db: Database, actor: Actor, body: dict[str, Any]) -> Task:
+    actor.require_writer()
+    with write(db) as tx:
+        return create_in(tx, actor, body)
+
+
+def get(db: Database, actor: Actor, task_id: uuid.UUID, project_id: str | None = None) -> Task:
+    with db.read() as session:
+        task = session.get(Task, task_id)
+        if task is None or task.account_id != actor.account_id:
+            raise not_found(task_id)
+        if project_id is not None and str(task.project_id) != project_id:
+            raise not_found(task_id)
+        _ = task.subtasks  # loaded before the session closes
+        return task
+
+
+def locked_task(tx: Transaction, actor: Actor, task_id: uuid.UUID) -> Task:
+    task = tx.session.scalar(select(Task).where(Task.id == task_id).with_for_update())
+    if task is None or task.account_id != actor.account_id:
+        raise not_found(task_id)
+    return task
+
+
+def touch(task: Task) -> None:
+    """Record a change: a new version (so the ETag changes) and ``updated_at``."""
+    task.version += 1
+    task.updated_at = utcnow()
+
+
+def _merged_metadata(current: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(current)
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    if len(merged) > METADATA_MAX_KEYS:
+        detail = f"Metadata would have {len(merged)} keys; at most {METADATA_MAX_KEYS} allowed."
+        raise Problem(
+            "validation-error",
+            detail,
+            errors=[field_error("/metadata", detail, "max_properties")],
+        )
+    return merged
+
+
+def _patched_values(
+    tx: Transaction, actor: Actor, task: Task, patch: dict[str, Any]
+) -> dict[str, Any]:
+    """The new value of every field the patch names, in model terms."""
+    values: dict[str, Any] = {}
+    for field in ("title", "description", "status", "tags"):
+        if field in patch:
+            values[field] = patch[field]
+    if "project_id" in patch:
+        values["project_id"] = _project_id(tx, actor, patch["project_id"])
+    if "priority" in patch:
+        values["priority"] = serialize.PRIORITY_RANK[patch["priority"]]
+    if "due_at" in patch:
+        values["due_at"] = parse_time(patch["due_at"])
+    if "metadata" in patch:
+        values["meta"] = _merged_metadata(task.meta, patch["metadata"])
+    return values
+
+
+def update_in(
+    tx: Transaction, actor: Actor, task_id: uuid.UUID, patch: dict[str, Any], if_match: str | None
+) -> Task:
+    task = locked_task(tx, actor, task_id)
+    check_if_match(if_match, serialize.etag(task.id, task.version))
+    changes: dict[str, dict[str, Any]] = {}
+    before = serialize.task(task)
+    was_done = task.status == "done"
+    for field, value in _patched_values(tx, actor, task, patch).items():
+        if getattr(task, field) == value:
+            continue
+        if field == "tags":
+            _set_tags(tx, task, value)
+        else:
+            setattr(task, field, value)
+        name = "metadata" if field == "meta" else field
+        changes[name] = {"old": before[name], "new": None}
+    if not changes:
+        return task
+    if task.status == "done" and not was_done:
+        task.completed_at = utcnow()
+    elif task.status != "done":
+        task.completed_at = None
+    touch(task)
+    tx.session.flush()
+    after = serialize.task(task)
+    for name, change in changes.items():
+        change["new"] = after[name]
+    tx.emit(
+        "task.updated", actor.account_id, task.project_id, {"object": after, "changes": changes}
+    )
+    if task.status == "done" and not was_done:
+        tx.emit("task.completed", actor.account_id, task.project_id, {"object": after})
+    return task
+
+
+def update(
+    db: Database, actor: Actor, task_id: uuid.UUID, patch: dict[str, Any], if_match: str | None
+) -> Task:
+    actor.require_writer()
+    with write(db) as tx:
+        return update_in(tx, actor, task_id, patch, if_match)
+
+
+def delete_in(tx: Transaction, actor: Actor, task_id: uuid.UUID, if_match: str | None) -> None:
+    task = locked_task(tx, actor, task_id)
+    check_if_match(if_match, serialize.etag(task.id, task.version))
+    # Subtasks and tag rows go with it (ON DELETE CASCADE, and the ORM cascade for loaded ones).
+    tx.session.delete(task)
+    tx.session.flush()
+    tx.emit("task.deleted", actor.account_id, task.project_id, {"id": str(task.id)})
+
+
+def delete(db: Database, actor: Actor, task_id: uuid.UUID, if_match: str | None) -> None:
+    actor.require_writer()
+    with write(db) as tx:
+        delete_in(tx, actor, task_id, if_match)
