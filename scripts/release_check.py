@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import importlib.util
+import json
 import os
 import signal
 import socket
@@ -126,7 +127,21 @@ def cmd_sdk_only(version: str) -> None:
     if "taskmaster_server" in sys.modules:
         fail("`import taskmaster` imported taskmaster_server")
     importlib.import_module("taskmaster_api")
+    check_cli_without_extra()
     print(f"sdk-only ok: import taskmaster ({installed}); no server or CLI dependency installed")
+
+
+def check_cli_without_extra() -> None:
+    """The `taskmaster` script is installed without the `cli` extra: it must say what to install."""
+    script = Path(sys.executable).parent / "taskmaster"
+    result = subprocess.run(
+        [str(script), "--help"], capture_output=True, text=True, timeout=60, check=False
+    )
+    if result.returncode != 1 or "taskmaster-sdk[cli]" not in result.stderr:
+        fail(f"`taskmaster --help` without the cli extra: {result.returncode} {result.stderr!r}")
+    if "Traceback" in result.stderr:
+        fail(f"`taskmaster --help` without the cli extra printed a traceback: {result.stderr}")
+    print("sdk-only ok: `taskmaster` without the cli extra says to install it")
 
 
 # --- smoke: a real server and the installed SDK -------------------------------------------------
@@ -185,6 +200,31 @@ def exercise_sdk(base_url: str) -> None:
     print(f"sdk ok: logged in, created a task, list_tasks() returned {titles!r}")
 
 
+def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> str:
+    """`taskmaster ARGS` from the fresh venv; its stdout (fails the check on a non-zero exit)."""
+    command = [str(Path(sys.executable).parent / "taskmaster"), *args]
+    print(f"$ taskmaster {' '.join(args)}")
+    result = subprocess.run(
+        command, env=env, cwd=cwd, timeout=60, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        print(result.stdout, result.stderr, sep="\n", file=sys.stderr)
+        fail(f"taskmaster {args[0]} exited with {result.returncode}")
+    return result.stdout
+
+
+def exercise_cli(base_url: str, workdir: Path) -> None:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TASKMASTER_")}
+    env.update(TASKMASTER_CONFIG_DIR=str(workdir / "cli-config"), TASKMASTER_API_URL=base_url)
+    run_cli(["login", "--email", SMOKE_EMAIL, "--password", SMOKE_PASSWORD], env, workdir)
+    run_cli(["tasks", "add", "release-check CLI task"], env, workdir)
+    lines = run_cli(["tasks", "list", "--json", "--all"], env, workdir).splitlines()
+    titles = sorted(json.loads(line)["title"] for line in lines if line.strip())
+    if "release-check CLI task" not in titles:
+        fail(f"`taskmaster tasks list` after `tasks add` returned {titles!r}")
+    print(f"cli ok: login, tasks add, tasks list returned {titles!r}")
+
+
 def server_env(workdir: Path) -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if not key.startswith("TASKMASTER_")}
     env.pop("PYTHONPATH", None)
@@ -229,6 +269,7 @@ def cmd_smoke(workdir_arg: str) -> None:
     try:
         wait_healthy(f"http://127.0.0.1:{port}/api/v1/health", server, 60)
         exercise_sdk(f"http://127.0.0.1:{port}")
+        exercise_cli(f"http://127.0.0.1:{port}", workdir)
         ok = True
     finally:
         stop(server)

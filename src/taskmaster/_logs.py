@@ -19,9 +19,11 @@ _SECRET_PATTERNS = (
     (re.compile(r"\beyJ[\w-]*\.[\w-]*\.[\w-]*"), "[redacted-jwt]"),
     (re.compile(r"\brt_[\w-]{8,}"), "rt_[redacted]"),
     (re.compile(r"\bwhsec_[\w+/=]{8,}"), "whsec_[redacted]"),
+    # A quoted value is redacted up to its closing quote: passwords may contain spaces.
     (
         re.compile(
-            r"(?i)([\"']?(?:password|refresh_token|access_token|secret)[\"']?\s*[:=]\s*)[^\s,}]+"
+            r"(?i)([\"']?(?:password|refresh_token|access_token|secret)[\"']?\s*[:=]\s*)"
+            r"(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|[^\s,}&]+)"
         ),
         r"\1[redacted]",
     ),

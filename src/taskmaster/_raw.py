@@ -7,8 +7,8 @@ the tags and this list together name every operation in the spec, exactly once.
 Raw operations are still one import away, through the client's own authenticated, retrying
 httpx client:
 
-    from taskmaster_api.api.events import create_event_stream_ticket
-    ticket = create_event_stream_ticket.sync(client=client.raw)
+    from taskmaster_api.api.auth import get_jwks
+    jwks = get_jwks.sync(client=client.raw)
 """
 
 from __future__ import annotations
@@ -24,10 +24,6 @@ RAW_ONLY: Mapping[str, str] = MappingProxyType(
         "get_jwks": (
             "the auth flow fetches the signing keys itself, caches them and checks every new "
             "access token against them; there is nothing left for a caller to do with them"
-        ),
-        "create_event_stream_ticket": (
-            "a ticket only opens the WebSocket event stream, which this client does not wrap "
-            "yet; the REST event feed is `list_events`"
         ),
     }
 )

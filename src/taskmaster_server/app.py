@@ -13,6 +13,8 @@ The middleware stack, outermost first::
     RequestValidationMiddleware   parameters and bodies (validation.py)
     ResponseValidationMiddleware  on when settings.validate_responses (tests)
     LifespanMiddleware, ContextMiddleware
+
+WebSocket requests to ``/api/v1/events/ws`` bypass the stack (events/asgi.py).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from taskmaster_server import docs
 from taskmaster_server.auth.security import SECURITY_MAP
 from taskmaster_server.errors import ErrorHandlers
+from taskmaster_server.events.asgi import EventService, StreamingApp
 from taskmaster_server.log import configure_logging
 from taskmaster_server.middleware.body_limit import BodyLimitMiddleware
 from taskmaster_server.middleware.method_guard import MethodGuardMiddleware
@@ -51,6 +54,7 @@ from taskmaster_server.openapi import ApiSpec
 from taskmaster_server.runtime import Runtime
 from taskmaster_server.settings import Settings
 from taskmaster_server.validation import VALIDATOR_MAP
+from taskmaster_server.webhooks.worker import DeliveryWorker
 
 __all__ = ["app_from_env", "create_app"]
 
@@ -78,6 +82,7 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
     # application/json and merge-patch+json); both are intended here.
     logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
     runtime = Runtime.build(settings)
+    events = EventService(runtime)
 
     @asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
@@ -86,10 +91,15 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
             runtime.idempotency.purge_expired()
         except Exception:
             logging.getLogger("taskmaster.errors").warning("could not purge idempotency keys")
+        deliveries = DeliveryWorker.start_if_enabled(runtime.db, settings)
+        events.start()
         yield
+        await events.stop()
+        if deliveries is not None:
+            await deliveries.stop()
         runtime.close()
 
-    app = AsyncApp(
+    app = StreamingApp(
         __name__,
         lifespan=lifespan,
         middlewares=[
@@ -122,6 +132,7 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
     app.add_error_handler(Exception, errors.unexpected)
     docs.install(app, runtime.spec)
     setattr(app, RUNTIME_ATTRIBUTE, runtime)
+    app.events = events
     return app
 
 

@@ -25,7 +25,26 @@ TASKMASTER_MAX_BODY_BYTES              ``1048576``
 TASKMASTER_REQUIRE_IF_MATCH            ``false`` (``true``: PATCH/DELETE of a task needs If-Match)
 TASKMASTER_IDEMPOTENCY_TTL             ``86400`` seconds
 TASKMASTER_VALIDATE_RESPONSES          ``false`` (tests turn it on)
-TASKMASTER_WEBHOOK_ALLOW_PRIVATE       ``false`` (allow private/loopback webhook URLs)
+TASKMASTER_EVENT_RETENTION             ``604800`` seconds (7 days) of event log kept
+TASKMASTER_EVENT_HEARTBEAT             ``15`` seconds between stream heartbeats
+TASKMASTER_EVENT_STREAM_BUFFER         ``1000`` messages buffered per stream connection
+TASKMASTER_EVENT_STREAM_GRACE          ``5`` seconds a stalled send or a full buffer is tolerated
+                                       before the connection is closed with 4408 (slow consumer)
+TASKMASTER_EVENT_TICKET_TTL            ``60`` seconds a stream ticket stays valid
+TASKMASTER_WEBHOOK_ALLOW_PRIVATE       ``false`` (allow private/loopback webhook URLs; cloud
+                                       metadata addresses stay refused)
+TASKMASTER_WEBHOOK_ALLOWED_NETWORKS    unset; comma-separated CIDRs always allowed (e.g.
+                                       ``127.0.0.1/32,10.1.0.0/16``)
+TASKMASTER_WEBHOOK_WORKER              ``true`` (run the delivery worker in every server process)
+TASKMASTER_WEBHOOK_POLL_INTERVAL       ``1.0`` seconds between looks for due deliveries
+TASKMASTER_WEBHOOK_BATCH_SIZE          ``20`` deliveries claimed (and sent concurrently) at once
+TASKMASTER_WEBHOOK_TIMEOUT             ``10.0`` seconds per delivery attempt (connect + answer)
+TASKMASTER_WEBHOOK_LEASE               ``60.0`` seconds a claimed delivery is reserved; after a
+                                       crash it is retried once the lease expires
+TASKMASTER_WEBHOOK_MAX_ATTEMPTS        ``12`` attempts before a delivery is ``failed``
+TASKMASTER_WEBHOOK_RETRY_BASE          ``60.0`` seconds; retry n waits base·2^(n-1) ±20 %
+TASKMASTER_WEBHOOK_RETRY_MAX           ``21600.0`` seconds (6 h): the longest wait
+TASKMASTER_WEBHOOK_DISABLE_AFTER       ``5`` consecutive failed deliveries disable an endpoint
 TASKMASTER_ARGON2_TIME_COST            ``3``
 TASKMASTER_ARGON2_MEMORY_KIB           ``65536``
 TASKMASTER_LOG_LEVEL                   ``INFO``
@@ -36,6 +55,7 @@ TASKMASTER_WORKERS                     ``1`` (``serve``)
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -72,7 +92,24 @@ class Settings:
     require_if_match: bool = False
     idempotency_ttl: int = 24 * 3600
     validate_responses: bool = False
+    # The event log and its stream (events/).
+    event_retention: int = 7 * 24 * 3600
+    event_heartbeat_interval: float = 15.0
+    event_stream_buffer: int = 1000
+    event_stream_grace: float = 5.0
+    event_ticket_ttl: int = 60
+    # Webhook delivery (webhooks/): URL safety, the worker, the retry schedule.
     webhook_allow_private: bool = False
+    webhook_allowed_networks: tuple[str, ...] = ()
+    webhook_worker: bool = True
+    webhook_poll_interval: float = 1.0
+    webhook_batch_size: int = 20
+    webhook_timeout: float = 10.0
+    webhook_lease: float = 60.0
+    webhook_max_attempts: int = 12
+    webhook_retry_base: float = 60.0
+    webhook_retry_max: float = 6 * 3600.0
+    webhook_disable_after: int = 5
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     log_level: str = "INFO"
@@ -100,6 +137,13 @@ class Settings:
         return self.database_url.startswith("sqlite")
 
 
+def _networks(raw: str) -> tuple[str, ...]:
+    parts = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for part in parts:
+        ipaddress.ip_network(part, strict=False)  # a typo fails at startup, not per request
+    return parts
+
+
 def _paths(raw: str) -> tuple[Path, ...]:
     return tuple(Path(part.strip()) for part in raw.split(",") if part.strip())
 
@@ -122,7 +166,22 @@ _ENV: dict[str, tuple[str, Any]] = {
     "require_if_match": ("TASKMASTER_REQUIRE_IF_MATCH", _bool),
     "idempotency_ttl": ("TASKMASTER_IDEMPOTENCY_TTL", int),
     "validate_responses": ("TASKMASTER_VALIDATE_RESPONSES", _bool),
+    "event_retention": ("TASKMASTER_EVENT_RETENTION", int),
+    "event_heartbeat_interval": ("TASKMASTER_EVENT_HEARTBEAT", float),
+    "event_stream_buffer": ("TASKMASTER_EVENT_STREAM_BUFFER", int),
+    "event_stream_grace": ("TASKMASTER_EVENT_STREAM_GRACE", float),
+    "event_ticket_ttl": ("TASKMASTER_EVENT_TICKET_TTL", int),
     "webhook_allow_private": ("TASKMASTER_WEBHOOK_ALLOW_PRIVATE", _bool),
+    "webhook_allowed_networks": ("TASKMASTER_WEBHOOK_ALLOWED_NETWORKS", _networks),
+    "webhook_worker": ("TASKMASTER_WEBHOOK_WORKER", _bool),
+    "webhook_poll_interval": ("TASKMASTER_WEBHOOK_POLL_INTERVAL", float),
+    "webhook_batch_size": ("TASKMASTER_WEBHOOK_BATCH_SIZE", int),
+    "webhook_timeout": ("TASKMASTER_WEBHOOK_TIMEOUT", float),
+    "webhook_lease": ("TASKMASTER_WEBHOOK_LEASE", float),
+    "webhook_max_attempts": ("TASKMASTER_WEBHOOK_MAX_ATTEMPTS", int),
+    "webhook_retry_base": ("TASKMASTER_WEBHOOK_RETRY_BASE", float),
+    "webhook_retry_max": ("TASKMASTER_WEBHOOK_RETRY_MAX", float),
+    "webhook_disable_after": ("TASKMASTER_WEBHOOK_DISABLE_AFTER", int),
     "argon2_time_cost": ("TASKMASTER_ARGON2_TIME_COST", int),
     "argon2_memory_kib": ("TASKMASTER_ARGON2_MEMORY_KIB", int),
     "log_level": ("TASKMASTER_LOG_LEVEL", str),

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+
+import httpx
 
 from taskmaster import (
     BulkResult,
     NotFoundError,
     PreconditionFailedError,
+    TaskMasterClient,
     TaskStatus,
     ValidationError,
 )
@@ -54,3 +59,47 @@ async def test_atomic_chunk_writes_nothing_when_one_item_fails(tm: Any) -> None:
     assert not result.ok
     assert all(isinstance(item.error, ValidationError) for item in result.items)
     assert await collect(await tm.list_tasks(project_id=project.id)) == []
+
+
+def race(http: httpx.Client, headers: dict[str, str], body: list[Any]) -> list[httpx.Response]:
+    """The same batch sent twice with one new key, released at the same moment."""
+    keyed = {**headers, "Idempotency-Key": f"race-{uuid.uuid4()}"}
+    barrier = threading.Barrier(2)
+
+    def send(_: int) -> httpx.Response:
+        barrier.wait()
+        return http.post("/tasks/batch", json=body, headers=keyed)
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(send, range(2)))
+    return [*answers, http.post("/tasks/batch", json=body, headers=keyed)]
+
+
+def test_one_key_sent_twice_at_once_writes_once(live_server: Any, make_user: Any) -> None:
+    """Two requests with one Idempotency-Key at the same moment: one write; the other request
+    gets 409 while the first runs, or the first one's answer replayed."""
+    user = make_user()
+    with TaskMasterClient(live_server.api_url) as login:
+        token = login.authenticate(email=user.email, password=user.password).access_token
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=live_server.api_url, trust_env=False, timeout=30) as http:
+        project_id = http.post("/projects", json={"name": "race"}, headers=headers).json()["id"]
+        for round_ in range(5):
+            body = [{"title": f"r{round_}-{i}", "project_id": project_id} for i in range(100)]
+            *racers, late = race(http, headers, body)
+            fresh = [
+                a for a in racers if a.status_code == 200 and "Idempotent-Replayed" not in a.headers
+            ]
+            assert len(fresh) == 1, [(a.status_code, dict(a.headers)) for a in racers]
+            other = next(a for a in racers if a is not fresh[0])
+            if other.status_code == 409:
+                assert other.json()["type"].endswith("idempotency-in-progress")
+                assert other.headers["Retry-After"]
+            else:
+                assert other.headers["Idempotent-Replayed"] == "true"
+                assert other.json() == fresh[0].json()
+            assert late.headers["Idempotent-Replayed"] == "true"
+            assert late.json() == fresh[0].json()
+    with TaskMasterClient(live_server.api_url, token=token) as client:
+        titles = [t.title for t in client.list_tasks(project_id=project_id, limit=100)]
+    assert sorted(titles) == sorted(f"r{r}-{i}" for r in range(5) for i in range(100))

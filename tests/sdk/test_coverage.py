@@ -77,6 +77,7 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "list_webhook_deliveries": lambda c: c.list_webhook_deliveries(ID, status="failed"),
     "redeliver_webhook_delivery": lambda c: c.redeliver_webhook_delivery(ID, ID2),
     "list_events": lambda c: c.list_events(after=3, types=["task.created"]),
+    "create_event_stream_ticket": lambda c: c.create_event_stream_ticket(),
 }
 
 

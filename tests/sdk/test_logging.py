@@ -78,6 +78,9 @@ def test_taskmaster_log_env_installs_a_stderr_handler() -> None:
         ("secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2La", "MfKQ9r8GKYqrTwjUPD8ILPZIo2La"),
         ('{"password": "hunter2", "email": "a@b.c"}', "hunter2"),
         ("password=hunter2&email=a", "hunter2"),
+        ('{"password": "correct horse battery staple"}', "battery staple"),
+        ('{"password": "a \\"quoted\\" phrase", "x": 1}', "phrase"),
+        ("password='two words'", "words"),
     ],
 )
 def test_redact(text: str, hidden: str) -> None:

@@ -1,4 +1,4 @@
-"""The account's event log over REST (the WebSocket stream is a later addition)."""
+"""The account's event log: the REST feed, stream tickets, and the WebSocket stream."""
 
 from __future__ import annotations
 
@@ -6,18 +6,22 @@ import uuid
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import httpx
+
 from .._call import AsyncRequester, SyncRequester
+from .._exceptions import InvalidRequestError
 from .._pagination import AsyncPager, Page, SyncPager
 from .._params import to_enum_list
 from .._types import NOT_GIVEN, NotGiven
 from ._common import account, api_call, model, operation, page_converter, ref
 
 if TYPE_CHECKING:
-    from taskmaster_api.models import Event, EventType
+    from taskmaster_api.models import Event, EventType, StreamTicket
 
+    from .._stream import AsyncEventSubscription, EventSubscription
     from .._types import TimeoutTypes
 
-__all__ = ["AsyncEventsMixin", "EventsMixin"]
+__all__ = ["AsyncEventStreams", "AsyncEventsMixin", "EventStreams", "EventsMixin"]
 
 Id = uuid.UUID | str
 
@@ -39,7 +43,33 @@ def _list(params: dict[str, Any]) -> Any:
     return api_call("events", "list_events", "EventList", convert=page_converter(params), **params)
 
 
+def _ticket() -> Any:
+    return api_call("events", "create_event_stream_ticket", "StreamTicket")
+
+
+def _state(client: Any, types: Any, project_id: Any, last_seq: int | None, idle: float) -> Any:
+    from .._stream import _StreamState
+
+    return _StreamState(
+        client.api_url,
+        client._auth,
+        types=types,
+        project_id=project_id,
+        last_seq=last_seq,
+        idle_timeout=idle,
+        max_backoff=8.0,
+    )
+
+
+def _resume(last_seq: int | None, after: int | None) -> int | None:
+    if last_seq is not None and after is not None and last_seq != after:
+        raise InvalidRequestError("subscribe: pass last_seq or after, not both")
+    return last_seq if last_seq is not None else after
+
+
 class EventsMixin(SyncRequester):
+    _http: httpx.Client
+
     @operation("list_events")
     def list_events(
         self,
@@ -61,8 +91,24 @@ class EventsMixin(SyncRequester):
         first: Page[Event] = self._request(_list(params), timeout)
         return SyncPager(first, lambda p: self._request(_list(p), timeout))
 
+    @operation("create_event_stream_ticket")
+    def create_event_stream_ticket(
+        self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN
+    ) -> StreamTicket:
+        """A single-use ticket to open the WebSocket stream without headers (browsers):
+        connect to its `url` before `expires_at`. `subscribe()` does not need one."""
+        result: StreamTicket = self._request(_ticket(), timeout)
+        return result
+
+    @property
+    def events(self) -> Any:  # EventStreams (private: keeps the documented surface small)
+        """The WebSocket stream: `client.events.subscribe(...)` (see `EventStreams.subscribe`)."""
+        return EventStreams(self._http, self)
+
 
 class AsyncEventsMixin(AsyncRequester):
+    _http: httpx.AsyncClient
+
     @operation("list_events")
     def list_events(
         self,
@@ -78,4 +124,79 @@ class AsyncEventsMixin(AsyncRequester):
         return AsyncPager(
             lambda: self._request(_list(params), timeout),
             lambda p: self._request(_list(p), timeout),
+        )
+
+    @operation("create_event_stream_ticket")
+    async def create_event_stream_ticket(
+        self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN
+    ) -> StreamTicket:
+        result: StreamTicket = await self._request(_ticket(), timeout)
+        return result
+
+    @property
+    def events(self) -> Any:  # AsyncEventStreams
+        """The WebSocket stream: `client.events.subscribe(...)`, an async iterator of events."""
+        return AsyncEventStreams(self._http, self)
+
+
+class EventStreams:
+    """`client.events`: the account's events as a live WebSocket stream."""
+
+    def __init__(self, http: httpx.Client, client: Any) -> None:
+        self._http = http
+        self._client = client
+
+    def subscribe(
+        self,
+        *,
+        types: EventType | str | Sequence[EventType | str] | None = None,
+        project_id: Id | None = None,
+        last_seq: int | None = None,
+        after: int | None = None,
+        idle_timeout: float = 60.0,
+    ) -> EventSubscription:
+        """Live events over the WebSocket stream, as an iterator of `Event`.
+
+        `last_seq` (or `after`, the REST feed's name for it) resumes after that seq (missed
+        events are replayed first); None starts with events committed from now on. A dropped connection is reopened with backoff and resumes
+        after the last event yielded, so nothing is lost or repeated; `ResyncRequiredError` is
+        raised when the log no longer reaches back that far. No message for `idle_timeout`
+        seconds (the server sends heartbeats every 15 s) counts as a drop.
+        Use it as a context manager, or call `close()` (from any thread) to stop::
+
+            with client.events.subscribe(types=["task.completed"]) as events:
+                for event in events:
+                    print(event.seq, event.data["object"]["title"])
+        """
+        from .._stream import EventSubscription
+
+        return EventSubscription(
+            self._http,
+            _state(self._client, types, project_id, _resume(last_seq, after), idle_timeout),
+        )
+
+
+class AsyncEventStreams:
+    """`client.events`: the account's events as a live WebSocket stream."""
+
+    def __init__(self, http: httpx.AsyncClient, client: Any) -> None:
+        self._http = http
+        self._client = client
+
+    def subscribe(
+        self,
+        *,
+        types: EventType | str | Sequence[EventType | str] | None = None,
+        project_id: Id | None = None,
+        last_seq: int | None = None,
+        after: int | None = None,
+        idle_timeout: float = 60.0,
+    ) -> AsyncEventSubscription:
+        """Live events over the WebSocket stream, as an async iterator of `Event` (see the sync
+        client's `subscribe`); `await aclose()` or `async with` to stop."""
+        from .._stream import AsyncEventSubscription
+
+        return AsyncEventSubscription(
+            self._http,
+            _state(self._client, types, project_id, _resume(last_seq, after), idle_timeout),
         )

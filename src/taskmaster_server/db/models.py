@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     ForeignKey,
     Index,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    UniqueConstraint,
     Uuid,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -32,6 +34,9 @@ from taskmaster_server.db.types import JSONDocument, UTCDateTime, utcnow
 __all__ = [
     "Account",
     "Base",
+    "Event",
+    "EventCounter",
+    "EventStreamTicket",
     "IdempotencyRecord",
     "Membership",
     "Project",
@@ -237,6 +242,8 @@ class Webhook(Base):
     previous_secret_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Deliveries that gave up in a row; reaching the limit disables the endpoint ("failing").
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class WebhookDelivery(Base):
@@ -258,3 +265,52 @@ class WebhookDelivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A worker's lease on an attempt in flight: past claimed_until (its process died) the
+    # delivery is due again; claim_token makes sure only the lease holder records the result.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claim_token: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+
+
+class Event(Base):
+    """The transactional outbox: one row per change, written in the change's own transaction.
+
+    ``seq`` is strictly increasing per account (taken from ``EventCounter`` under a row lock),
+    so readers page with ``seq > after`` and a gap can only mean retention removed it.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (
+        UniqueConstraint("account_id", "seq"),
+        # Retention purges by age across accounts.
+        Index(None, "occurred_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    type: Mapped[str] = mapped_column(String(50))
+    project_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    data: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+
+
+class EventCounter(Base):
+    """The last ``seq`` handed out per account; updating it serialises an account's writers."""
+
+    __tablename__ = "event_counters"
+
+    account_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class EventStreamTicket(Base):
+    """A single-use ticket for the WebSocket stream; only its SHA-256 is stored."""
+
+    __tablename__ = "event_stream_tickets"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -1,31 +1,48 @@
-"""The event log. Its outbox and WebSocket stream are built by the events change; until then
-both operations answer ``503 service-unavailable`` rather than pretending the log is empty."""
+"""The event log over REST, and tickets for its WebSocket stream (events/stream.py)."""
 
 from __future__ import annotations
 
-from typing import Any
+import uuid
 
 from starlette.responses import Response
 
-from taskmaster_server.handlers._http import acting
-from taskmaster_server.problems import Problem
+from taskmaster_server.events import feed, tickets
+from taskmaster_server.handlers._http import acting, json_response, runtime
+from taskmaster_server.problems import Problem, field_error
+from taskmaster_server.services.serialize import isotime
 
 __all__ = ["create_event_stream_ticket", "list_events"]
 
+INT64_MAX = 2**63 - 1  # `format: int64`; larger values cannot be a seq
 
-def _unavailable() -> Problem:
-    return Problem(
-        "service-unavailable",
-        "The event log is not available on this server yet.",
-        headers={"Retry-After": "3600"},
+
+def list_events(
+    after: int = 0,
+    types: list[str] | None = None,
+    project_id: str | None = None,
+    limit: int = 50,
+) -> Response:
+    actor = acting()
+    if after > INT64_MAX:
+        error = field_error("#/query/after", f"after must be at most {INT64_MAX}.", "maximum")
+        raise Problem("validation-error", "after is out of range.", errors=[error])
+    where = feed.EventFilter(
+        frozenset(types) if types else None, uuid.UUID(project_id) if project_id else None
     )
-
-
-def list_events(**_params: Any) -> Response:
-    acting()
-    raise _unavailable()
+    page = feed.list_page(runtime().db, actor.account_id, after, where, limit)
+    if page is None:
+        raise Problem(
+            "resync-required",
+            f"The event log no longer reaches back to seq {after}; fetch the current state "
+            "and continue from the latest seq.",
+        )
+    return json_response(page)
 
 
 def create_event_stream_ticket() -> Response:
-    acting()
-    raise _unavailable()
+    actor = acting()
+    rt = runtime()
+    issued = tickets.issue(rt.db, actor.user_id, actor.account_id, rt.settings.event_ticket_ttl)
+    path = f"{rt.spec.base_path}/events/ws?ticket={issued.ticket}"
+    body = {"ticket": issued.ticket, "expires_at": isotime(issued.expires_at), "url": path}
+    return json_response(body, 201)

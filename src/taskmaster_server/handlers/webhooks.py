@@ -17,6 +17,7 @@ from taskmaster_server.handlers._http import (
     runtime,
 )
 from taskmaster_server.services import webhooks
+from taskmaster_server.webhooks.ssrf import UrlPolicy
 
 __all__ = [
     "create_webhook",
@@ -30,8 +31,8 @@ __all__ = [
 ]
 
 
-def _allow_private() -> bool:
-    return runtime().settings.webhook_allow_private
+def _policy() -> UrlPolicy:
+    return UrlPolicy.from_settings(runtime().settings)
 
 
 def list_webhooks(limit: int = 50, cursor: str | None = None) -> Response:
@@ -42,7 +43,7 @@ def create_webhook(body: dict[str, Any]) -> Response:
     actor = acting(writer=True)
 
     def produce() -> Response:
-        data = webhooks.create(runtime().db, actor, body, allow_private=_allow_private())
+        data = webhooks.create(runtime().db, actor, body, policy=_policy())
         return created(data, f"/webhooks/{data['id']}", {"Cache-Control": "no-store"})
 
     return idempotent(actor, body, produce)
@@ -56,9 +57,7 @@ def update_webhook(webhook_id: str, body: dict[str, Any]) -> Response:
     actor = acting(writer=True)
 
     def produce() -> Response:
-        data = webhooks.update(
-            runtime().db, actor, uuid.UUID(webhook_id), body, allow_private=_allow_private()
-        )
+        data = webhooks.update(runtime().db, actor, uuid.UUID(webhook_id), body, policy=_policy())
         return json_response(data)
 
     return idempotent(actor, body, produce)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from taskmaster_server.db.models import Project
+from taskmaster_server.db.models import Project, Task
 from taskmaster_server.db.session import Database
 from taskmaster_server.db.types import utcnow
 from taskmaster_server.pagination import SortKey, after, decode_cursor, encode_cursor
@@ -111,5 +111,11 @@ def delete(db: Database, actor: Actor, project_id: uuid.UUID, if_match: str | No
         check_if_match(if_match, serialize.etag(row.id, row.version))
         if row.is_default:
             raise Problem("conflict", "The account's default project cannot be deleted.")
+        # Its tasks go with it (ON DELETE CASCADE); each is a deleted task to event readers.
+        task_ids = tx.session.scalars(
+            select(Task.id).where(Task.project_id == row.id).order_by(Task.created_at, Task.id)
+        )
+        for task_id in task_ids:
+            tx.emit("task.deleted", actor.account_id, row.id, {"id": str(task_id)})
         tx.session.delete(row)
         tx.emit("project.deleted", actor.account_id, row.id, {"id": str(row.id)})

@@ -24,6 +24,7 @@ from taskmaster_server.services.conditions import check_if_match
 from taskmaster_server.services.transaction import Transaction, write
 
 __all__ = [
+    "apply_update",
     "create",
     "create_in",
     "delete",
@@ -173,7 +174,20 @@ def _patched_values(
 def update_in(
     tx: Transaction, actor: Actor, task_id: uuid.UUID, patch: dict[str, Any], if_match: str | None
 ) -> Task:
-    task = locked_task(tx, actor, task_id)
+    return apply_update(tx, actor, locked_task(tx, actor, task_id), patch, if_match)
+
+
+def apply_update(
+    tx: Transaction,
+    actor: Actor,
+    task: Task,
+    patch: dict[str, Any],
+    if_match: str | None,
+    *,
+    flush: bool = True,
+) -> Task:
+    """Patch a task already locked by this transaction. A batch passes ``flush=False`` and
+    flushes all its items at once (every check here runs before the task is changed)."""
     check_if_match(if_match, serialize.etag(task.id, task.version))
     changes: dict[str, dict[str, Any]] = {}
     before = serialize.task(task)
@@ -194,7 +208,8 @@ def update_in(
     elif task.status != "done":
         task.completed_at = None
     touch(task)
-    tx.session.flush()
+    if flush:
+        tx.session.flush()
     after = serialize.task(task)
     for name, change in changes.items():
         change["new"] = after[name]

@@ -11,6 +11,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from taskmaster_server.db.session import Database
+from taskmaster_server.events import outbox
+from taskmaster_server.events.broker import publish_committed
+from taskmaster_server.events.outbox import Mark
+from taskmaster_server.webhooks.dispatch import enqueue_deliveries
 
 __all__ = ["DomainEvent", "Transaction", "write"]
 
@@ -39,12 +43,23 @@ class Transaction:
         project_id: uuid.UUID | None,
         data: dict[str, Any],
     ) -> None:
-        # Collected here and handed to the outbox (a later change) inside this transaction.
+        # Collected here; write() puts them in the outbox just before it commits.
         self.events.append(DomainEvent(type_, account_id, project_id, data))
 
 
 @contextmanager
 def write(db: Database) -> Iterator[Transaction]:
-    """Run a write: committed when the block ends, rolled back (events too) if it raises."""
+    """Run a write: committed when the block ends, rolled back (events too) if it raises.
+
+    The events emitted in the block are written to the outbox (and their webhook deliveries
+    queued) in the same transaction, just before the commit; stream listeners are woken after.
+    """
+    marks: list[Mark] = []
     with db.write() as session:
-        yield Transaction(session)
+        tx = Transaction(session)
+        yield tx
+        if tx.events:
+            rows, marks = outbox.record(session, tx.events)
+            enqueue_deliveries(session, rows)
+    if marks:
+        publish_committed(db, marks)

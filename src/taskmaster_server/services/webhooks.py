@@ -8,17 +8,15 @@ previous secret during a rotation, and the delivery rows it will write.
 from __future__ import annotations
 
 import base64
-import ipaddress
 import secrets
 import uuid
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from taskmaster_server.db.models import Webhook, WebhookDelivery
+from taskmaster_server.db.models import Event, Webhook, WebhookDelivery
 from taskmaster_server.db.session import Database
 from taskmaster_server.db.types import utcnow
 from taskmaster_server.pagination import SortKey, after, decode_cursor, encode_cursor
@@ -27,6 +25,7 @@ from taskmaster_server.services import serialize
 from taskmaster_server.services.actors import Actor
 from taskmaster_server.services.page import Page
 from taskmaster_server.services.transaction import write
+from taskmaster_server.webhooks.ssrf import BlockedAddress, UrlPolicy
 
 __all__ = [
     "SECRET_ROTATION_OVERLAP",
@@ -43,7 +42,6 @@ __all__ = [
 ]
 
 SECRET_ROTATION_OVERLAP = timedelta(hours=24)
-_BLOCKED_HOSTS = {"localhost", "metadata.google.internal", "metadata"}
 
 _WEBHOOK_KEYS = (
     SortKey(Webhook.created_at, False, "datetime", "created_at"),
@@ -60,28 +58,18 @@ def new_secret() -> str:
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def _url_error(detail: str) -> Problem:
-    return Problem("validation-error", detail, errors=[field_error("/url", detail, "url")])
-
-
-def check_url(url: str, *, allow_private: bool) -> None:
-    """Refuse URLs a server should not call: not http(s), or private/loopback/link-local/
-    metadata addresses (unless allowed). Hostnames are checked again when delivering, after
-    resolution, by the delivery worker."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise _url_error("The URL must be an absolute http(s) URL.")
-    if allow_private:
-        return
-    host = parts.hostname.lower().rstrip(".")
-    if host in _BLOCKED_HOSTS or host.endswith((".localhost", ".internal", ".local")):
-        raise _url_error(f"Deliveries to {host} are not allowed.")
+def check_url(url: str, policy: UrlPolicy) -> None:
+    """Refuse URLs a server should not call (see ``webhooks/ssrf.py``): not http(s), an IP
+    literal that is private, loopback, link-local, metadata, unspecified or multicast, or a
+    name that is never public (localhost, metadata hosts). Other names are not resolved here;
+    every delivery resolves them and checks the addresses before sending."""
     try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return
-    if not address.is_global:
-        raise _url_error(f"Deliveries to the non-public address {host} are not allowed.")
+        policy.check(url, resolve=False)
+    except BlockedAddress as exc:
+        detail = f"{str(exc)[:1].upper()}{str(exc)[1:]}."
+        raise Problem(
+            "validation-error", detail, errors=[field_error("/url", detail, "url")]
+        ) from None
 
 
 def _owned(session: Session, actor: Actor, webhook_id: uuid.UUID, lock: bool = False) -> Webhook:
@@ -113,10 +101,10 @@ def get(db: Database, actor: Actor, webhook_id: uuid.UUID) -> dict[str, Any]:
 
 
 def create(
-    db: Database, actor: Actor, body: dict[str, Any], *, allow_private: bool
+    db: Database, actor: Actor, body: dict[str, Any], *, policy: UrlPolicy
 ) -> dict[str, Any]:
     actor.require_writer()
-    check_url(body["url"], allow_private=allow_private)
+    check_url(body["url"], policy)
     now = utcnow()
     enabled = bool(body.get("enabled", True))
     with write(db) as tx:
@@ -138,17 +126,20 @@ def create(
 
 
 def update(
-    db: Database, actor: Actor, webhook_id: uuid.UUID, patch: dict[str, Any], *, allow_private: bool
+    db: Database, actor: Actor, webhook_id: uuid.UUID, patch: dict[str, Any], *, policy: UrlPolicy
 ) -> dict[str, Any]:
     actor.require_writer()
     if "url" in patch:
-        check_url(patch["url"], allow_private=allow_private)
+        check_url(patch["url"], policy)
     with write(db) as tx:
         row = _owned(tx.session, actor, webhook_id, lock=True)
         for field in ("url", "events", "description"):
             if field in patch:
                 setattr(row, field, patch[field])
         if "enabled" in patch:
+            if patch["enabled"] and not row.enabled:
+                # Re-enabled: the failure streak that disabled it starts over.
+                row.consecutive_failures = 0
             row.enabled = bool(patch["enabled"])
             row.disabled_reason = None if row.enabled else "manual"
         row.updated_at = utcnow()
@@ -214,6 +205,8 @@ def redeliver(
             raise Problem("not-found", f"No delivery {delivery_id} for webhook {webhook_id}.")
         if not hook.enabled:
             raise Problem("conflict", "The webhook is disabled; enable it before redelivering.")
+        if tx.session.get(Event, original.event_id) is None:
+            raise Problem("conflict", "The event is no longer in the event log (retention).")
         now = utcnow()
         queued = WebhookDelivery(
             id=uuid.uuid4(),

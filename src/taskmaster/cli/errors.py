@@ -1,0 +1,100 @@
+"""Exit codes, and how a failure becomes one line on stderr.
+
+Every command runs inside `reporting()`: an SDK exception is printed as
+`error: <message> (request_id: ...)` and ends the command with the exit code of its class, so
+scripts can tell "not logged in" from "no such task" from "server down" without parsing text.
+With `--debug` the traceback comes first, redacted like the SDK's logs.
+"""
+
+from __future__ import annotations
+
+import enum
+import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import typer
+
+from .._exceptions import (
+    APIConnectionError,
+    AuthenticationError,
+    ConflictError,
+    InvalidRequestError,
+    NotFoundError,
+    PermissionDeniedError,
+    PreconditionFailedError,
+    RateLimitError,
+    ServerError,
+    TaskMasterError,
+    ValidationError,
+)
+from .._logs import redact
+
+__all__ = ["CliError", "ExitCode", "exit_code_for", "reporting"]
+
+
+class ExitCode(enum.IntEnum):
+    """What `taskmaster` exits with. 2 is click's usage error (a bad option or argument)."""
+
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    NOT_AUTHENTICATED = 3
+    PERMISSION_DENIED = 4
+    NOT_FOUND = 5
+    CONFLICT = 6  # 409, and 412: the object changed meanwhile
+    INVALID = 7  # rejected input: caught by the SDK before sending, or a 400/422
+    RATE_LIMITED = 8
+    SERVER_ERROR = 9
+    CONNECTION = 10  # no answer: refused, reset, timed out
+    SOME_ROWS_FAILED = 11  # `import`: the other rows were imported
+
+
+class CliError(Exception):
+    """A failure the CLI itself detects (no API URL, a bad file): printed like SDK errors."""
+
+    def __init__(self, message: str, code: ExitCode = ExitCode.ERROR) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# Most specific first: the first isinstance match wins.
+_CODES: tuple[tuple[type[BaseException], ExitCode], ...] = (
+    (AuthenticationError, ExitCode.NOT_AUTHENTICATED),
+    (PermissionDeniedError, ExitCode.PERMISSION_DENIED),
+    (NotFoundError, ExitCode.NOT_FOUND),
+    (ConflictError, ExitCode.CONFLICT),
+    (PreconditionFailedError, ExitCode.CONFLICT),
+    (ValidationError, ExitCode.INVALID),
+    (InvalidRequestError, ExitCode.INVALID),
+    (RateLimitError, ExitCode.RATE_LIMITED),
+    (ServerError, ExitCode.SERVER_ERROR),
+    (APIConnectionError, ExitCode.CONNECTION),
+)
+
+
+def exit_code_for(exc: BaseException) -> ExitCode:
+    if isinstance(exc, CliError):
+        return exc.code
+    for cls, code in _CODES:
+        if isinstance(exc, cls):
+            return code
+    return ExitCode.ERROR
+
+
+def _hint(exc: BaseException) -> str:
+    if isinstance(exc, AuthenticationError):
+        return " - log in with `taskmaster login`"
+    return ""
+
+
+@contextmanager
+def reporting(debug: bool) -> Iterator[None]:
+    """Turn SDK and CLI errors into `error: ...` on stderr and their exit code."""
+    try:
+        yield
+    except (TaskMasterError, CliError, OSError) as exc:
+        if debug:
+            typer.echo(redact(traceback.format_exc()).rstrip(), err=True)
+        typer.echo(f"error: {redact(str(exc))}{_hint(exc)}", err=True)
+        raise typer.Exit(exit_code_for(exc)) from None

@@ -1,0 +1,211 @@
+"""Tasks as file rows: the CSV and JSON Lines formats `export` writes and `import` reads.
+
+One row per task. JSON Lines rows are `Task.to_dict()`; CSV rows are flat: `tags` joined with
+commas, `metadata` as a JSON object. `import` reads the fields of a new task (`title`,
+`description`, `status`, `priority`, `tags`, `due_at`, `project_id`, `metadata`) and skips the
+ones the server owns (`id`, `created_at`, `version`, `subtasks`, ...) and `error`, so an export
+and a failed-rows file can both be imported as they are.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Self
+
+__all__ = [
+    "CSV_COLUMNS",
+    "FailedRows",
+    "FileFormat",
+    "Row",
+    "RowError",
+    "count_rows",
+    "create_fields",
+    "csv_header",
+    "csv_row",
+    "format_of",
+    "read_rows",
+]
+
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "description",
+    "status",
+    "priority",
+    "tags",
+    "due_at",
+    "project_id",
+    "metadata",
+    "created_at",
+    "updated_at",
+    "completed_at",
+    "version",
+)
+SERVER_OWNED = frozenset(
+    {"id", "account_id", "created_at", "updated_at", "completed_at", "version", "subtasks"}
+)
+ERROR_FIELD = "error"
+
+
+class FileFormat(enum.Enum):
+    CSV = "csv"
+    JSONL = "jsonl"
+
+
+def format_of(path: Path | None, given: FileFormat | None) -> FileFormat:
+    """The format asked for, else the one the file name says (`.csv`), else JSON Lines."""
+    if given is not None:
+        return given
+    if path is not None and path.suffix.lower() == ".csv":
+        return FileFormat.CSV
+    return FileFormat.JSONL
+
+
+class RowError(Exception):
+    """A row that cannot become a task (not JSON, a bad `metadata` cell)."""
+
+
+@dataclass
+class Row:
+    """One input row: `number` counts data rows from 1; `raw` is what the file held."""
+
+    number: int
+    raw: dict[str, Any] | str
+    error: str | None = None
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+def csv_row(task: Any) -> dict[str, str]:
+    """A task as a flat CSV row (every value a string)."""
+    data = task.to_dict()
+    row = {name: data.get(name) for name in CSV_COLUMNS}
+    row["tags"] = ",".join(data.get("tags") or [])
+    row["metadata"] = json.dumps(data.get("metadata") or {}, ensure_ascii=False)
+    return {k: "" if v is None else str(v) for k, v in row.items()}
+
+
+def _open(path: Path) -> IO[str]:
+    # newline="" lets the csv module handle line ends inside quoted cells.
+    return path.open("r", encoding="utf-8-sig", newline="")
+
+
+def read_rows(path: Path, fmt: FileFormat) -> Iterator[Row]:
+    """The file's rows, lazily; a row that cannot be read carries `error` instead of failing."""
+    with _open(path) as f:
+        if fmt is FileFormat.CSV:
+            for number, record in enumerate(csv.DictReader(f), start=1):
+                yield _from_csv(number, record)
+            return
+        number = 0
+        for line in f:
+            if not line.strip():
+                continue
+            number += 1
+            yield _from_jsonl(number, line.rstrip("\r\n"))
+
+
+def count_rows(path: Path, fmt: FileFormat) -> int:
+    """How many rows `read_rows` will yield (one cheap pass, for the progress bar)."""
+    with _open(path) as f:
+        if fmt is FileFormat.CSV:
+            return sum(1 for _ in csv.DictReader(f))
+        return sum(1 for line in f if line.strip())
+
+
+def _from_csv(number: int, record: dict[str | Any, Any]) -> Row:
+    raw = {str(k): v for k, v in record.items() if k is not None}
+    fields: dict[str, Any] = {}
+    try:
+        for name, value in raw.items():
+            if name in SERVER_OWNED or name == ERROR_FIELD or value in (None, ""):
+                continue
+            if name == "tags":
+                fields[name] = [tag.strip() for tag in value.split(",") if tag.strip()]
+            elif name == "metadata":
+                fields[name] = _json_object(value, "metadata")
+            else:
+                fields[name] = value
+    except RowError as exc:
+        return Row(number, raw, error=str(exc))
+    return Row(number, raw, fields=fields)
+
+
+def _from_jsonl(number: int, line: str) -> Row:
+    try:
+        data = _json_object(line, "the line")
+    except RowError as exc:
+        return Row(number, line, error=str(exc))
+    fields = {
+        k: v
+        for k, v in data.items()
+        if k not in SERVER_OWNED and k != ERROR_FIELD and v is not None
+    }
+    return Row(number, data, fields=fields)
+
+
+def _json_object(text: str, what: str) -> dict[str, Any]:
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise RowError(f"{what} is not valid JSON ({exc})") from None
+    if not isinstance(value, dict):
+        raise RowError(f"{what} must be a JSON object, got {type(value).__name__}")
+    return value
+
+
+def create_fields(row: Row, project_id: str | None) -> dict[str, Any]:
+    """The `TaskCreate` fields of a row; `project_id` (the `--project` option) wins."""
+    if row.error is not None:
+        raise RowError(row.error)
+    return {**row.fields, "project_id": project_id} if project_id else dict(row.fields)
+
+
+class FailedRows:
+    """Writes rows that failed, as they were read plus an `error`, to a file created on the
+    first failure (so a clean import leaves no file behind)."""
+
+    def __init__(self, path: Path, fmt: FileFormat, header: list[str] | None) -> None:
+        self.path = path
+        self.fmt = fmt
+        self.count = 0
+        self._header = [*(header or []), *([] if ERROR_FIELD in (header or []) else [ERROR_FIELD])]
+        self._file: IO[str] | None = None
+        self._csv: csv.DictWriter[str] | None = None
+
+    def write(self, row: Row, error: str) -> None:
+        if self._file is None:
+            self._file = self.path.open("w", encoding="utf-8", newline="")
+            if self.fmt is FileFormat.CSV:
+                self._csv = csv.DictWriter(self._file, fieldnames=self._header, restval="")
+                self._csv.writeheader()
+        self.count += 1
+        if self._csv is not None:
+            record = dict(row.raw) if isinstance(row.raw, dict) else {}
+            self._csv.writerow({**record, ERROR_FIELD: error})
+        elif isinstance(row.raw, dict):
+            self._file.write(json.dumps({**row.raw, ERROR_FIELD: error}, ensure_ascii=False) + "\n")
+        else:  # a line that was not a JSON object: keep it, so nothing is lost
+            self._file.write(json.dumps({"raw": row.raw, ERROR_FIELD: error}) + "\n")
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._file is not None:
+            self._file.close()
+
+
+def csv_header(path: Path) -> list[str]:
+    with _open(path) as f:
+        return next(csv.reader(f), [])

@@ -1,0 +1,217 @@
+"""`taskmaster tasks ...`: list, show, add, update, done, rm."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Annotated, Any, cast
+
+import typer
+
+if TYPE_CHECKING:
+    from .._params import TaskCreateParams, TaskUpdateParams
+
+from .context import connect
+from .filters import (
+    DueAfter,
+    DueBefore,
+    PriorityOpt,
+    ProjectOpt,
+    Search,
+    Sort,
+    StatusOpt,
+    TagOpt,
+    UpdatedSince,
+    task_filters,
+)
+from .output import Format, chosen_format, print_detail, print_json, print_rows, short_time
+from .records import CSV_COLUMNS, csv_row
+
+__all__ = ["app"]
+
+app = typer.Typer(help="Tasks: list, show, add, update, done, rm.", no_args_is_help=True)
+
+TASK_COLUMNS = (
+    ("id", lambda t: t.id),
+    ("title", lambda t: t.title),
+    ("status", lambda t: t.status),
+    ("priority", lambda t: t.priority),
+    ("due", lambda t: short_time(t.due_at)),
+    ("tags", lambda t: t.tags),
+)
+
+TaskId = Annotated[str, typer.Argument(help="The task's id.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON (JSON Lines for lists).")]
+AsCsv = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
+Title = Annotated[str | None, typer.Option(help="The title.")]
+Description = Annotated[str | None, typer.Option(help="The description.")]
+Project = Annotated[str | None, typer.Option("--project", help="The project's id.")]
+Status = Annotated[str | None, typer.Option(help="pending, in_progress, done or cancelled.")]
+Priority = Annotated[str | None, typer.Option(help="low, medium, high or urgent.")]
+Tags = Annotated[
+    list[str] | None, typer.Option("--tag", help="A tag; repeat for several (replaces the tags).")
+]
+Due = Annotated[
+    str | None, typer.Option("--due", help="Due time, ISO 8601 with a zone: 2026-05-01T17:00Z.")
+]
+Metadata = Annotated[str | None, typer.Option(help='Metadata, a JSON object: \'{"k": "v"}\'.')]
+Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+
+
+@app.command("list")
+def list_tasks(
+    ctx: typer.Context,
+    project: ProjectOpt = None,
+    status: StatusOpt = None,
+    priority: PriorityOpt = None,
+    tag: TagOpt = None,
+    due_before: DueBefore = None,
+    due_after: DueAfter = None,
+    updated_since: UpdatedSince = None,
+    search: Search = None,
+    sort: Sort = None,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Tasks per page.")] = 50,
+    all_pages: Annotated[
+        bool, typer.Option("--all", help="Every matching task: fetches page after page.")
+    ] = False,
+    as_json: AsJson = False,
+    as_csv: AsCsv = False,
+) -> None:
+    """List tasks, oldest first unless --sort says otherwise (one page unless --all)."""
+    fmt = chosen_format(as_json, as_csv)
+    filters = task_filters(
+        project=project, status=status, priority=priority, tag=tag, due_before=due_before,
+        due_after=due_after, updated_since=updated_since, search=search, sort=sort,
+    )  # fmt: skip
+    with connect(ctx) as client:
+        pager = client.list_tasks(filters, limit=limit)
+        pages = (page.data for page in pager.iter_pages()) if all_pages else [pager.data]
+        print_rows(
+            pages, fmt, TASK_COLUMNS, csv_row=csv_row, csv_columns=CSV_COLUMNS, title="Tasks"
+        )
+    if fmt is Format.TABLE and not all_pages and pager.has_more:
+        typer.echo("(more tasks: add --all, or narrow the filters)", err=True)
+
+
+def show_task(task: Any, as_json: bool) -> None:
+    if as_json:
+        print_json(task)
+        return
+    subtasks = [f"[{s.status}] {s.title} ({s.id})" for s in task.subtasks]
+    print_detail(
+        task.title,
+        [
+            ("id", task.id),
+            ("status", task.status),
+            ("priority", task.priority),
+            ("project", task.project_id),
+            ("tags", task.tags),
+            ("due", short_time(task.due_at)),
+            ("description", task.description),
+            ("metadata", json.dumps(task.metadata.to_dict()) if task.metadata else ""),
+            ("created", short_time(task.created_at)),
+            ("updated", short_time(task.updated_at)),
+            ("completed", short_time(task.completed_at)),
+            ("version", task.version),
+            ("subtasks", "\n".join(subtasks)),
+        ],
+    )
+
+
+@app.command("show")
+def show(ctx: typer.Context, task_id: TaskId, as_json: AsJson = False) -> None:
+    """Show one task with its subtasks."""
+    with connect(ctx) as client:
+        task = client.get_task(task_id)
+    show_task(task, as_json)
+
+
+def task_fields(**options: Any) -> dict[str, Any]:
+    """Options given on the command line as task fields (`--tag` becomes `tags`)."""
+    fields = {name: value for name, value in options.items() if value is not None}
+    if "metadata" in fields:
+        try:
+            fields["metadata"] = json.loads(fields["metadata"])
+        except ValueError as exc:
+            raise typer.BadParameter(f"not JSON: {exc}", param_hint="--metadata") from None
+    return fields
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Argument(help="The new task's title.")],
+    description: Description = None,
+    project: Project = None,
+    status: Status = None,
+    priority: Priority = None,
+    tags: Tags = None,
+    due: Due = None,
+    metadata: Metadata = None,
+    as_json: AsJson = False,
+) -> None:
+    """Create a task (in the default project unless --project)."""
+    fields = task_fields(
+        title=title, description=description, project_id=project, status=status,
+        priority=priority, tags=tags, due_at=due, metadata=metadata,
+    )  # fmt: skip
+    with connect(ctx) as client:
+        task = client.create_task(cast("TaskCreateParams", fields))
+    if as_json:
+        print_json(task)
+    else:
+        typer.echo(f"Created task {task.id}: {task.title}")
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    task_id: TaskId,
+    title: Title = None,
+    description: Description = None,
+    project: Project = None,
+    status: Status = None,
+    priority: Priority = None,
+    tags: Tags = None,
+    due: Due = None,
+    metadata: Metadata = None,
+    as_json: AsJson = False,
+) -> None:
+    """Change the fields given; the others stay as they are."""
+    fields = task_fields(
+        title=title, description=description, project_id=project, status=status,
+        priority=priority, tags=tags, due_at=due, metadata=metadata,
+    )  # fmt: skip
+    if not fields:
+        raise typer.BadParameter("give at least one field to change, e.g. --status done")
+    with connect(ctx) as client:
+        task = client.update_task(task_id, cast("TaskUpdateParams", fields))
+    if as_json:
+        print_json(task)
+    else:
+        typer.echo(f"Updated task {task.id} (version {task.version}).")
+
+
+@app.command("done")
+def done(
+    ctx: typer.Context, task_ids: Annotated[list[str], typer.Argument(help="Task ids.")]
+) -> None:
+    """Mark tasks as done."""
+    with connect(ctx) as client:
+        for task_id in task_ids:
+            task = client.update_task(task_id, status="done")
+            typer.echo(f"Done: {task.title} ({task.id})")
+
+
+@app.command("rm")
+def rm(
+    ctx: typer.Context,
+    task_ids: Annotated[list[str], typer.Argument(help="Task ids.")],
+    yes: Yes = False,
+) -> None:
+    """Delete tasks and their subtasks."""
+    if not yes:
+        typer.confirm(f"Delete {len(task_ids)} task(s)?", abort=True)
+    with connect(ctx) as client:
+        for task_id in task_ids:
+            client.delete_task(task_id)
+            typer.echo(f"Deleted task {task_id}.")

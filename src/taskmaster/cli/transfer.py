@@ -1,0 +1,157 @@
+"""`taskmaster import FILE` and `taskmaster export`: tasks in and out as CSV or JSON Lines."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .context import connect
+from .errors import ExitCode
+from .filters import (
+    DueAfter,
+    DueBefore,
+    PriorityOpt,
+    ProjectOpt,
+    Search,
+    Sort,
+    StatusOpt,
+    TagOpt,
+    UpdatedSince,
+    task_filters,
+)
+from .importer import import_rows
+from .output import console, print_json
+from .records import (
+    CSV_COLUMNS,
+    FailedRows,
+    FileFormat,
+    count_rows,
+    csv_header,
+    csv_row,
+    format_of,
+    read_rows,
+)
+
+__all__ = ["export_tasks", "import_tasks"]
+
+FormatOpt = Annotated[
+    FileFormat | None,
+    typer.Option("--format", help="csv or jsonl (default: from the file name, else jsonl)."),
+]
+
+
+def default_failed_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.failed{path.suffix or '.jsonl'}")
+
+
+def import_tasks(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, dir_okay=False, readable=True, help="A CSV file or JSON Lines file."
+        ),
+    ],
+    fmt: FormatOpt = None,
+    failed_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--failed",
+            dir_okay=False,
+            help="Where failed rows go, with an `error` column (default: FILE.failed.EXT).",
+        ),
+    ] = None,
+    project: Annotated[
+        str | None, typer.Option("--project", help="Put every task in this project (id).")
+    ] = None,
+    atomic: Annotated[bool, typer.Option(help="All or nothing per batch of 100 rows.")] = False,
+    concurrency: Annotated[
+        int, typer.Option(min=1, max=16, help="Requests of 100 rows sent at a time.")
+    ] = 4,
+) -> None:
+    """Create tasks from a file, 100 per request; failed rows go to a file to fix and re-import."""
+    file_format = format_of(file, fmt)
+    failed_file = failed_path or default_failed_path(file)
+    header = csv_header(file) if file_format is FileFormat.CSV else None
+    with connect(ctx) as client:
+        client.get_me()  # fail on a missing login before reading the file
+        total = count_rows(file, file_format)
+        with FailedRows(failed_file, file_format, header) as failed, _progress() as progress:
+            bar = progress.add_task(f"importing {file.name}", total=total)
+            summary = import_rows(
+                client, read_rows(file, file_format), failed, project_id=project, atomic=atomic,
+                concurrency=concurrency, advance=lambda n: progress.advance(bar, n),
+            )  # fmt: skip
+    typer.echo(f"Imported {summary.created} of {summary.rows} rows from {file}.")
+    if summary.failed:
+        typer.echo(
+            f"{summary.failed} row(s) failed; they are in {failed_file} with an `error` "
+            "column: fix them and import that file.",
+            err=True,
+        )
+        raise typer.Exit(ExitCode.SOME_ROWS_FAILED)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console(stderr=True),
+        transient=False,
+    )
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[TextIO]:
+    if path is None:
+        yield sys.stdout
+        return
+    with path.open("w", encoding="utf-8", newline="") as f:
+        yield f
+
+
+def export_tasks(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", dir_okay=False, help="Write here instead of stdout."),
+    ] = None,
+    fmt: FormatOpt = None,
+    project: ProjectOpt = None,
+    status: StatusOpt = None,
+    priority: PriorityOpt = None,
+    tag: TagOpt = None,
+    due_before: DueBefore = None,
+    due_after: DueAfter = None,
+    updated_since: UpdatedSince = None,
+    search: Search = None,
+    sort: Sort = None,
+) -> None:
+    """Write every matching task as JSON Lines or CSV, streaming page by page."""
+    file_format = format_of(output, fmt)
+    filters = task_filters(
+        project=project, status=status, priority=priority, tag=tag, due_before=due_before,
+        due_after=due_after, updated_since=updated_since, search=search, sort=sort,
+    )  # fmt: skip
+    count = 0
+    with connect(ctx) as client, _output(output) as out:
+        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+        if file_format is FileFormat.CSV:
+            writer.writeheader()
+        for task in client.list_tasks(filters, limit=100):
+            if file_format is FileFormat.CSV:
+                writer.writerow(csv_row(task))
+            else:
+                print_json(task, out)
+            count += 1
+    if output is not None:
+        typer.echo(f"Exported {count} task(s) to {output}.", err=True)
