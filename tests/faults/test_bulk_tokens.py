@@ -1,9 +1,8 @@
 """Access tokens living 2 seconds while 32 workers share one client: no `AuthenticationError`
 reaches a worker, and the client renews about once per token lifetime, not once per request.
 
-The issue asks for 30 s; 8 s (four token lifetimes) shows the same thing, since each renewal
-is an independent event, and keeps the suite's time budget. The count is the server's: every
-refresh rotates the refresh token, so the user's refresh-token rows are logins plus refreshes.
+For 30 s, as the issue asks: 15 token lifetimes. The count is the server's: every refresh
+rotates the refresh token, so the user's refresh-token rows are logins plus refreshes.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from taskmaster_server.testing import LiveServer
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]  # generous for a loaded machine
 
 TOKEN_TTL = 2
-DURATION = 8.0
+DURATION = 30.0  # the issue's figure: 15 token lifetimes
 WORKERS = 32
 EMAIL = "tokens@example.com"
 PASSWORD = "correct horse battery staple"
@@ -95,5 +94,5 @@ def test_32_workers_on_2_second_tokens_renew_once_per_lifetime(
         )
     refreshes = int(issued or 0) - 1  # the login issued the first
     lifetimes = DURATION / TOKEN_TTL
-    # Renewing at 3/4 of a lifetime makes ~5 in 8 s; one per request would be thousands.
+    # Renewing at 3/4 of a lifetime makes ~20 in 30 s; one per request would be thousands.
     assert lifetimes - 1 <= refreshes <= 2 * lifetimes + 1, (refreshes, sum(calls))
