@@ -1,38 +1,312 @@
-"""Reference server throughput and latency, one uvicorn worker, SQLite and PostgreSQL.
+"""Reference server cost per request against a bare Starlette app (benchmarks/baseline_app.py).
 
-    .venv/bin/python benchmarks/server.py [--requests 400] [--concurrency 8]
+    .venv/bin/python benchmarks/server.py [--quick] [--requests 600] [--concurrency 4]
 
-Starts ``taskmaster-server serve`` (one worker) on 127.0.0.1 for each backend, with a fresh
-database, and drives it with a bounded number of requests from ``--concurrency`` concurrent
-clients on this machine: GET one task, list 50 tasks, POST one task, POST a batch of 100.
-Prints requests/s and p50/p99 latency per scenario and backend. PostgreSQL runs when
-``TASKMASTER_TEST_DATABASE_URL`` (an admin URL; a throwaway database is created next to it)
-is set. Not a test: numbers depend on the machine; the client shares its CPUs.
+For SQLite (one file) and PostgreSQL (a database ``taskmaster_bench`` created next to
+``TASKMASTER_TEST_DATABASE_URL``, default the shared ``postgres@127.0.0.1:5432``, dropped
+after), it seeds one account, then runs the same operations against ``taskmaster-server serve``
+(production settings: auth, tenancy, rate limits, request validation and INFO JSON logging on;
+response validation off) and against the baseline app, both under uvicorn with the same options,
+on the same database:
+
+    GET task · list 50 (status filter, sort -priority) · POST task · PATCH task · batch of 100
+
+Each operation sends a fixed number of requests over ``--concurrency`` keep-alive connections
+from a minimal asyncio HTTP/1.1 client (so the load generator stays cheap), and reads the
+server's CPU time (utime + stime of the uvicorn process and its children, from /proc) before and
+after. It prints, per operation and database, CPU ms per request (per item for the batch),
+requests/s, p50/p99, the load generator's own CPU per request, and the ratio server / baseline
+with its target. Last, GET task on PostgreSQL with ``--workers 2`` against one worker
+(requests/s; target >= 1.7x), with each worker's share of the server CPU. For that run the
+connections are opened one by one and spread evenly over the workers (checked in /proc): the
+workers accept from one shared socket, and a handful of connections opened at once tends to
+land on one of them.
+
+Not a test: numbers depend on the machine (its load average is printed with each table), and
+the client shares the CPUs with the server.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import signal
 import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
+from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy.engine import make_url
 
 from taskmaster_server.auth.passwords import Passwords
 from taskmaster_server.db.migrate import upgrade
-from taskmaster_server.db.session import Database
+from taskmaster_server.db.models import Project, Task
+from taskmaster_server.db.session import Database, normalize_url
 from taskmaster_server.services import accounts
-from taskmaster_server.testing import create_postgres_database, drop_postgres_database
 
+HERE = Path(__file__).resolve().parent
 EMAIL, PASSWORD = "bench@example.com", "bench-password"
+DEFAULT_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+BENCH_DATABASE = "taskmaster_bench"
+SEED_TASKS = 2000
+TARGETS = {"GET task": 2.0, "list 50": 2.5, "POST task": 2.0, "PATCH task": 2.0, "batch 100": 2.0}
+CLOCK_TICK = os.sysconf("SC_CLK_TCK")
+
+
+# -- the load generator -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str
+    path: str
+    body: bytes = b""
+    content_type: str = "application/json"
+
+
+class Connection:
+    """One keep-alive HTTP/1.1 connection; just enough of the protocol for these answers."""
+
+    def __init__(self, port: int, headers: dict[str, str]) -> None:
+        self.port = port
+        self.fixed = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+
+    async def open(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+
+    async def send(self, call: Call) -> tuple[int, bytes]:
+        head = f"{call.method} {call.path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{self.fixed}"
+        if call.body:
+            head += f"Content-Type: {call.content_type}\r\nContent-Length: {len(call.body)}\r\n"
+        self.writer.write(head.encode() + b"\r\n" + call.body)
+        status_line = await self.reader.readline()
+        length = 0
+        chunked = False
+        while True:
+            line = await self.reader.readline()
+            if line in (b"\r\n", b""):
+                break
+            name, _, value = line.decode("latin-1").partition(":")
+            name = name.strip().lower()
+            if name == "content-length":
+                length = int(value)
+            elif name == "transfer-encoding" and "chunked" in value:
+                chunked = True
+        if chunked:
+            body = b""
+            while True:
+                size = int((await self.reader.readline()).strip(), 16)
+                chunk = await self.reader.readexactly(size + 2)
+                if size == 0:
+                    break
+                body += chunk[:-2]
+        else:
+            body = await self.reader.readexactly(length)
+        return int(status_line.split()[1]), body
+
+    def close(self) -> None:
+        self.writer.close()
+
+
+@dataclass
+class Result:
+    cpu_ms: float  # server CPU per request
+    rps: float
+    p50: float
+    p99: float
+    count: int
+    client_ms: float = 0.0  # the load generator's own CPU per request
+    db_ms: float = 0.0  # a local PostgreSQL's CPU per request (all its processes), if visible
+    # Per uvicorn worker (``--workers`` > 1): its share of the server CPU of the run.
+    worker_cpu: dict[int, float] = field(default_factory=dict)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of ``pid`` and every live descendant (uvicorn's worker processes)."""
+    children: dict[int, list[int]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            raw = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = raw[raw.rindex(")") + 2 :].split()
+        stats[int(entry)] = fields
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        fields = stats.get(current)
+        if fields is not None:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        todo.extend(children.get(current, ()))
+    return total / CLOCK_TICK
+
+
+def _children(pid: int) -> list[int]:
+    """uvicorn's worker processes under ``--workers``: the children of ``pid`` but for
+    multiprocessing's resource tracker."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                raw = Path(f"/proc/{entry}/stat").read_text()
+                command = Path(f"/proc/{entry}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if int(raw[raw.rindex(")") + 2 :].split()[1]) == pid and b"resource_tracker" not in (
+                command
+            ):
+                found.append(int(entry))
+    return sorted(found)
+
+
+def _accepting_pid(server_port: int, client_port: int, workers: list[int]) -> int | None:
+    """Which worker holds the server side of the connection from ``client_port``, if any yet."""
+    inode = None
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote = fields[1], fields[2]
+        if int(local.split(":")[1], 16) == server_port and int(remote.split(":")[1], 16) == (
+            client_port
+        ):
+            inode = fields[9]
+    if inode is None or inode == "0":
+        return None
+    target = f"socket:[{inode}]"
+    for pid in workers:
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                if os.readlink(f"/proc/{pid}/fd/{fd}") == target:
+                    return pid
+        except OSError:
+            continue
+    return None
+
+
+async def _open_balanced(
+    port: int, headers: dict[str, str], concurrency: int, workers: list[int]
+) -> tuple[list[Connection], dict[int, int]]:
+    """Open ``concurrency`` connections, as many on each worker as on any other.
+
+    uvicorn's workers accept from one shared socket, and a burst of connections opened at once
+    mostly lands on whichever worker wakes first; a client opening a handful of keep-alive
+    connections then loads one worker and the figure measures the kernel's luck, not the
+    server. Connections are opened one at a time, and one that lands on a worker that already
+    has its share is set aside (closed after) for another try, as a load balancer would spread
+    them.
+    """
+    share = -(-concurrency // len(workers))
+    kept: list[Connection] = []
+    spare: list[Connection] = []
+    counts = dict.fromkeys(workers, 0)
+    for _ in range(concurrency * 30):
+        if len(kept) == concurrency:
+            break
+        connection = Connection(port, headers)
+        await connection.open()
+        client_port = connection.writer.get_extra_info("sockname")[1]
+        owner = None
+        for _ in range(200):
+            owner = _accepting_pid(port, client_port, workers)
+            if owner is not None:
+                break
+            await asyncio.sleep(0.005)
+        if owner is not None and counts[owner] < share:
+            counts[owner] += 1
+            kept.append(connection)
+        else:
+            spare.append(connection)
+        await asyncio.sleep(0.01)
+    for connection in spare:
+        connection.close()
+    if len(kept) < concurrency:
+        raise RuntimeError(f"could not spread {concurrency} connections over {workers}: {counts}")
+    return kept, counts
+
+
+async def _drive(
+    port: int,
+    headers: dict[str, str],
+    count: int,
+    concurrency: int,
+    make: Callable[[int], Call],
+    workers: list[int] | None = None,
+) -> tuple[list[float], float]:
+    if workers:
+        connections, _ = await _open_balanced(port, headers, concurrency, workers)
+    else:
+        connections = [Connection(port, headers) for _ in range(concurrency)]
+        await asyncio.gather(*(c.open() for c in connections))
+    latencies: list[float] = []
+    queue = iter(range(count))
+
+    async def worker(connection: Connection) -> None:
+        for index in queue:
+            call = make(index)
+            started = time.perf_counter()
+            status, body = await connection.send(call)
+            latencies.append(time.perf_counter() - started)
+            if status >= 300:
+                raise RuntimeError(f"{call.method} {call.path}: {status} {body[:300]!r}")
+
+    started = time.perf_counter()
+    try:
+        await asyncio.gather(*(worker(c) for c in connections))
+    finally:
+        for c in connections:
+            c.close()
+    return latencies, time.perf_counter() - started
+
+
+def measure(
+    pid: int,
+    port: int,
+    headers: dict[str, str],
+    count: int,
+    concurrency: int,
+    make: Callable[[int], Call],
+    workers: list[int] | None = None,
+    db_pid: int | None = None,
+) -> Result:
+    # A short warm-up so that first-request costs (imports, plan caches) are not counted.
+    asyncio.run(_drive(port, headers, max(4, count // 20), concurrency, make, workers))
+    before = _cpu_seconds(pid)
+    db_before = _cpu_seconds(db_pid) if db_pid else 0.0
+    each_before = {w: _cpu_seconds(w) for w in workers or ()}
+    client_before = time.process_time()
+    latencies, elapsed = asyncio.run(_drive(port, headers, count, concurrency, make, workers))
+    client = time.process_time() - client_before
+    cpu = _cpu_seconds(pid) - before
+    db = _cpu_seconds(db_pid) - db_before if db_pid else 0.0
+    each = {w: _cpu_seconds(w) - each_before[w] for w in workers or ()}
+    latencies.sort()
+    return Result(
+        cpu_ms=cpu * 1000 / count,
+        rps=count / elapsed,
+        p50=statistics.median(latencies) * 1000,
+        p99=latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+        count=count,
+        client_ms=client * 1000 / count,
+        db_ms=db * 1000 / count,
+        worker_cpu={w: c / cpu if cpu else 0.0 for w, c in each.items()},
+    )
+
+
+# -- the two apps -------------------------------------------------------------------------
 
 
 def _free_port() -> int:
@@ -41,129 +315,336 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _start(database_url: str, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    upgrade(database_url)
-    db = Database(database_url)
-    accounts.create_user(
-        db, Passwords(time_cost=1, memory_kib=1024), email=EMAIL, password=PASSWORD
-    )
-    db.dispose()
-    port = _free_port()
-    env = {
-        **os.environ,
-        "TASKMASTER_DATABASE_URL": database_url,
-        "TASKMASTER_JWT_PRIVATE_KEY": str(workdir / "jwt.pem"),
-        "TASKMASTER_RATE_LIMIT": "10000000/minute",
-        "TASKMASTER_LOG_LEVEL": "WARNING",
-    }
-    env.pop("TASKMASTER_REDIS_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "taskmaster_server", "serve", "--no-migrate", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}/api/v1"
+def _wait_ready(process: subprocess.Popen[bytes], port: int) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
         try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            time.sleep(0.2)
-    process.terminate()
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
+                probe.sendall(
+                    b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                )
+                if probe.recv(64).startswith(b"HTTP/1.1 200"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
     raise RuntimeError("server did not start")
 
 
-async def _measure(
-    name: str, count: int, concurrency: int, call: Callable[[int], Awaitable[httpx.Response]]
-) -> str:
-    latencies: list[float] = []
-    queue = iter(range(count))
-
-    async def worker() -> None:
-        for index in queue:
-            started = time.perf_counter()
-            response = await call(index)
-            latencies.append(time.perf_counter() - started)
-            if response.status_code >= 300:
-                raise RuntimeError(f"{name}: {response.status_code} {response.text[:200]}")
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    elapsed = time.perf_counter() - started
-    latencies.sort()
-    p50 = statistics.median(latencies) * 1000
-    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
-    return f"  {name:<16} {count / elapsed:8.1f} req/s   p50 {p50:7.1f} ms   p99 {p99:7.1f} ms   (n={count})"
-
-
-async def _run(base: str, requests: int, concurrency: int) -> list[str]:
-    limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, timeout=60, limits=limits) as client:
-        login = await client.post("/auth/login", json={"email": EMAIL, "password": PASSWORD})
-        client.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
-        seed = [{"title": f"seed {i}", "tags": ["bench"], "priority": "high"} for i in range(100)]
-        for _ in range(3):
-            await client.post("/tasks/batch", json=seed)
-        task_id = (await client.get("/tasks", params={"limit": 1})).json()["data"][0]["id"]
-        batch = [{"title": f"batch item {i}", "tags": ["b"]} for i in range(100)]
-        return [
-            await _measure(
-                "GET task", requests, concurrency, lambda _: client.get(f"/tasks/{task_id}")
-            ),
-            await _measure(
-                "list 50",
-                requests // 2,
-                concurrency,
-                lambda _: client.get("/tasks", params={"limit": 50}),
-            ),
-            await _measure(
-                "POST task",
-                requests,
-                concurrency,
-                lambda i: client.post("/tasks", json={"title": f"t{i}"}),
-            ),
-            await _measure(
-                "batch of 100",
-                max(10, requests // 20),
-                concurrency,
-                lambda _: client.post("/tasks/batch", json=batch),
-            ),
-        ]
-
-
-def _bench(label: str, database_url: str, requests: int, concurrency: int) -> None:
-    with tempfile.TemporaryDirectory() as workdir:
-        process, base = _start(database_url, Path(workdir))
+@contextmanager
+def running(command: list[str], env: dict[str, str], port: int) -> Iterator[int]:
+    process = subprocess.Popen(
+        command,
+        env=env,
+        cwd=HERE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        _wait_ready(process, port)
+        yield process.pid
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
         try:
-            lines = asyncio.run(_run(base, requests, concurrency))
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
-    print(f"{label} (1 uvicorn worker, {concurrency} concurrent clients)")
-    print("\n".join(lines))
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+@dataclass
+class Seeded:
+    url: str
+    account_id: uuid.UUID
+    project_id: uuid.UUID
+    task_ids: list[uuid.UUID]
+
+
+def seed(url: str) -> Seeded:
+    upgrade(url)
+    db = Database(url)
+    try:
+        created = accounts.create_user(
+            db, Passwords(time_cost=1, memory_kib=1024), email=EMAIL, password=PASSWORD
+        )
+        account_id = created.account_id
+        now = datetime.now(UTC)
+        with db.write() as session:
+            project_id = session.scalar(select(Project.id).where(Project.account_id == account_id))
+            assert project_id is not None
+            rows = [
+                {
+                    "id": uuid.uuid4(),
+                    "account_id": account_id,
+                    "project_id": project_id,
+                    "title": f"seeded task {i}",
+                    "description": "A task the benchmark reads and lists.",
+                    "status": ("pending", "in_progress", "done", "cancelled")[i % 4],
+                    "priority": i % 4 + 1,
+                    "tags": [],
+                    "meta": {},
+                    "version": 1,
+                    "created_at": now - timedelta(seconds=i),
+                    "updated_at": now - timedelta(seconds=i),
+                }
+                for i in range(SEED_TASKS)
+            ]
+            session.execute(insert(Task), rows)
+        if db.dialect == "postgresql":
+            with db.engine.connect() as connection:
+                connection.execute(text("ANALYZE"))
+                connection.commit()
+    finally:
+        db.dispose()
+    return Seeded(url, account_id, project_id, [r["id"] for r in rows])
+
+
+def _login(port: int) -> str:
+    async def go() -> str:
+        connection = Connection(port, {})
+        await connection.open()
+        body = json.dumps({"email": EMAIL, "password": PASSWORD}).encode()
+        status, answer = await connection.send(Call("POST", "/api/v1/auth/login", body))
+        connection.close()
+        if status != 200:
+            raise RuntimeError(f"login: {status} {answer[:200]!r}")
+        return str(json.loads(answer)["access_token"])
+
+    return asyncio.run(go())
+
+
+def server_command(port: int, workers: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "taskmaster_server",
+        "serve",
+        "--no-migrate",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+
+
+def server_env(seeded: Seeded, workdir: Path) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "TASKMASTER_DATABASE_URL": seeded.url,
+        "TASKMASTER_JWT_PRIVATE_KEY": str(workdir / "jwt.pem"),
+        # On, but high enough that the benchmark's own requests stay under it.
+        "TASKMASTER_RATE_LIMIT": "10000000/minute",
+        "TASKMASTER_LOG_LEVEL": "INFO",
+        "TASKMASTER_VALIDATE_RESPONSES": "false",
+        "PYTHONPATH": str(HERE.parent / "src"),
+    }
+    for name in ("TASKMASTER_REDIS_URL", "TASKMASTER_JWT_GENERATE_KEY"):
+        env.pop(name, None)
+    return env
+
+
+def baseline_command(port: int, workers: int) -> list[str]:
+    return [
+        sys.executable,
+        str(HERE / "baseline_app.py"),
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
+
+
+def baseline_env(seeded: Seeded) -> dict[str, str]:
+    return {
+        **os.environ,
+        "TASKMASTER_DATABASE_URL": seeded.url,
+        "BENCH_ACCOUNT_ID": str(seeded.account_id),
+        "BENCH_PROJECT_ID": str(seeded.project_id),
+        "PYTHONPATH": os.pathsep.join([str(HERE), str(HERE.parent / "src")]),
+    }
+
+
+def operations(seeded: Seeded, requests: int) -> list[tuple[str, int, Callable[[int], Call], int]]:
+    """(name, request count, request maker, items per request)."""
+    ids = seeded.task_ids
+    run = uuid.uuid4().hex[:6]
+
+    def get(i: int) -> Call:
+        return Call("GET", f"/api/v1/tasks/{ids[i % len(ids)]}")
+
+    def listing(i: int) -> Call:
+        status = ("pending", "done")[i % 2]
+        return Call("GET", f"/api/v1/tasks?status={status}&sort=-priority&limit=50")
+
+    def post(i: int) -> Call:
+        body = {"title": f"bench {run} {i}", "tags": ["bench"], "priority": "high"}
+        return Call("POST", "/api/v1/tasks", json.dumps(body).encode())
+
+    def patch(i: int) -> Call:
+        # Spread over rows so concurrent updates do not queue on one row lock.
+        body = json.dumps({"title": f"renamed {run} {i}"}).encode()
+        return Call("PATCH", f"/api/v1/tasks/{ids[(i * 7) % len(ids)]}", body)
+
+    items = [{"title": f"batch item {i}", "tags": ["b"]} for i in range(100)]
+    batch_body = json.dumps(items).encode()
+
+    def batch(_: int) -> Call:
+        return Call("POST", "/api/v1/tasks/batch", batch_body)
+
+    return [
+        ("GET task", requests, get, 1),
+        ("list 50", max(20, requests // 3), listing, 1),
+        ("POST task", requests, post, 1),
+        ("PATCH task", requests, patch, 1),
+        ("batch 100", max(6, requests // 30), batch, 100),
+    ]
+
+
+def _load() -> str:
+    return "load avg " + " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def _row(name: str, result: Result, per: int) -> str:
+    unit = "item" if per > 1 else "req"
+    return (
+        f"    {name:<11} {result.cpu_ms / per:7.3f} ms CPU/{unit:<4} {result.rps:8.1f} req/s"
+        f"   p50 {result.p50:7.1f} ms   p99 {result.p99:7.1f} ms   (n={result.count})"
+        f"   client {result.client_ms:.2f} ms CPU/req"
+    )
+
+
+def compare(label: str, seeded: Seeded, requests: int, concurrency: int) -> list[str]:
+    ops = operations(seeded, requests)
+    with tempfile.TemporaryDirectory() as workdir:
+        port = _free_port()
+        results: dict[str, dict[str, Result]] = {"server": {}, "baseline": {}}
+        print(f"{label}: server ({_load()})", flush=True)
+        with running(server_command(port, 1), server_env(seeded, Path(workdir)), port) as pid:
+            headers = {"Authorization": f"Bearer {_login(port)}"}
+            for name, count, make, per in ops:
+                results["server"][name] = measure(pid, port, headers, count, concurrency, make)
+                print(_row(name, results["server"][name], per), flush=True)
+        port = _free_port()
+        print(f"{label}: baseline ({_load()})", flush=True)
+        with running(baseline_command(port, 1), baseline_env(seeded), port) as pid:
+            for name, count, make, per in ops:
+                results["baseline"][name] = measure(pid, port, {}, count, concurrency, make)
+                print(_row(name, results["baseline"][name], per), flush=True)
+    lines = []
+    for name, _, _, per in ops:
+        server, base = results["server"][name], results["baseline"][name]
+        ratio = server.cpu_ms / base.cpu_ms if base.cpu_ms else float("inf")
+        target = TARGETS[name]
+        verdict = "ok" if ratio <= target else "OVER"
+        unit = "item" if per > 1 else "request"
+        lines.append(
+            f"{label:<10} {name:<11} server {server.cpu_ms / per:6.3f} ms / baseline "
+            f"{base.cpu_ms / per:6.3f} ms CPU per {unit} = {ratio:4.2f}x (target <= {target}x)"
+            f" {verdict}; req/s {server.rps:.0f} vs {base.rps:.0f}"
+        )
+    return lines
+
+
+def workers_scaling(seeded: Seeded, requests: int, concurrency: int) -> str:
+    ids = seeded.task_ids
+
+    def get(i: int) -> Call:
+        return Call("GET", f"/api/v1/tasks/{ids[i % len(ids)]}")
+
+    results: dict[int, Result] = {}
+    with tempfile.TemporaryDirectory() as workdir:
+        for workers in (1, 2):
+            port = _free_port()
+            env = server_env(seeded, Path(workdir))
+            with running(server_command(port, workers), env, port) as pid:
+                headers = {"Authorization": f"Bearer {_login(port)}"}
+                # With one worker, uvicorn serves in the supervisor process itself.
+                children = _children(pid) if workers > 1 else []
+                if workers > 1 and len(children) != workers:
+                    raise RuntimeError(f"expected {workers} worker processes, found {children}")
+                results[workers] = measure(
+                    pid, port, headers, requests, concurrency, get, children or None, _postmaster()
+                )
+    one, two = results[1], results[2]
+    ratio = two.rps / one.rps
+    verdict = "ok" if ratio >= 1.7 else "UNDER"
+    split = " / ".join(f"{share:.0%}" for share in two.worker_cpu.values())
+    return (
+        f"PostgreSQL GET task --workers 2 {two.rps:.0f} req/s vs 1 worker {one.rps:.0f} req/s"
+        f" = {ratio:.2f}x (target >= 1.7x) {verdict}  ({_load()}, {os.cpu_count()} CPUs)\n"
+        f"    {concurrency} connections spread evenly over the 2 workers; server CPU split"
+        f" {split}; server CPU/req {two.cpu_ms:.2f} ms (1 worker {one.cpu_ms:.2f} ms);"
+        f" load generator CPU/req {two.client_ms:.2f} ms (1 worker: {one.client_ms:.2f} ms);"
+        f" PostgreSQL CPU/req {two.db_ms:.2f} ms (1 worker {one.db_ms:.2f} ms; 0 if not local)"
+    )
+
+
+def _postmaster() -> int | None:
+    """The local PostgreSQL's main process, when it runs on this machine (its backends' CPU
+    competes with the workers for the same cores); None otherwise."""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                raw = Path(f"/proc/{entry}/stat").read_text()
+                if Path(f"/proc/{entry}/comm").read_text().strip() != "postgres":
+                    continue
+                parent = int(raw[raw.rindex(")") + 2 :].split()[1])
+                if Path(f"/proc/{parent}/comm").read_text().strip() != "postgres":
+                    return int(entry)
+            except (OSError, ValueError):
+                continue
+    return None
+
+
+@contextmanager
+def postgres_database(admin_url: str) -> Iterator[str]:
+    admin = normalize_url(admin_url)
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{BENCH_DATABASE}"'))
+        yield admin.set(database=BENCH_DATABASE).render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)'))
+        engine.dispose()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--requests", type=int, default=400, help="requests per scenario (bounded)")
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--quick", action="store_true", help="few requests: a smoke run")
+    parser.add_argument("--requests", type=int, default=600, help="per operation (max 5000)")
+    parser.add_argument("--concurrency", type=int, default=4, help="keep-alive connections")
+    parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
-    requests = min(args.requests, 5000)
-    with tempfile.TemporaryDirectory() as workdir:
-        _bench("SQLite", f"sqlite:///{workdir}/bench.db", requests, args.concurrency)
-    admin = os.environ.get("TASKMASTER_TEST_DATABASE_URL")
-    if not admin:
-        print("PostgreSQL: skipped (set TASKMASTER_TEST_DATABASE_URL)")
-        return
-    url = create_postgres_database(admin, prefix="tm_bench")
-    try:
-        _bench("PostgreSQL", url, requests, args.concurrency)
-    finally:
-        drop_postgres_database(admin, url)
+    requests = 120 if args.quick else min(max(args.requests, 30), 5000)
+    summary: list[str] = []
+    if not args.skip_sqlite:
+        with tempfile.TemporaryDirectory() as workdir:
+            seeded = seed(f"sqlite:///{workdir}/bench.db")
+            summary += compare("SQLite", seeded, requests, args.concurrency)
+    if not args.skip_postgres:
+        admin = os.environ.get("TASKMASTER_TEST_DATABASE_URL") or DEFAULT_ADMIN_URL
+        try:
+            with postgres_database(admin) as url:
+                seeded = seed(url)
+                summary += compare("PostgreSQL", seeded, requests, args.concurrency)
+                summary.append(workers_scaling(seeded, requests * 2, max(8, args.concurrency * 2)))
+        except Exception as exc:  # an unreachable server is reported, not a traceback
+            if "connection" not in str(exc).lower():
+                raise
+            summary.append(f"PostgreSQL: skipped ({make_url(admin).host} unreachable: {exc})")
+    print()
+    print("\n".join(summary))
 
 
 if __name__ == "__main__":

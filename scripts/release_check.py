@@ -3,8 +3,12 @@
     python scripts/release_check.py dist DIST_DIR VERSION   the sdist and wheel hold what they must
     python scripts/release_check.py sdk-only VERSION        run in the fresh venv, SDK installed alone
     python scripts/release_check.py smoke WORKDIR           run in the fresh venv, with [server,cli]
+    python scripts/release_check.py same-wheel WHEEL        run in the fresh venv: WHEEL came from
+                                                            the index, unchanged
+    python scripts/release_check.py htpasswd FILE USER PASSWORD   the local index's upload login
+    python scripts/release_check.py wait-url URL            until URL answers 200 (the index)
 
-`dist` runs in the project venv; the other two run with the fresh venv's interpreter and use only
+`dist` and `htpasswd` run in the project venv; the others run with the fresh venv's interpreter and use only
 the standard library plus what the wheel installed. Every child process and wait is bounded in
 time; `smoke` stops the server it started on every way out (success, failure, SIGTERM).
 """
@@ -142,6 +146,53 @@ def check_cli_without_extra() -> None:
     if "Traceback" in result.stderr:
         fail(f"`taskmaster --help` without the cli extra printed a traceback: {result.stderr}")
     print("sdk-only ok: `taskmaster` without the cli extra says to install it")
+
+
+# --- the local package index: its login, its start, what it served -----------------------------
+
+
+def cmd_htpasswd(path: str, user: str, password: str) -> None:
+    # pypiserver checks uploads against an Apache htpasswd file, through passlib.
+    from passlib.apache import HtpasswdFile
+
+    passwords = HtpasswdFile(path, new=True)
+    passwords.set_password(user, password)
+    passwords.save()
+
+
+def cmd_wait_url(url: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    fail(f"{url} did not answer 200 within 60s")
+
+
+def cmd_same_wheel(wheel_arg: str) -> None:
+    """The installed taskmaster-sdk is the wheel release-check built, installed from an index."""
+    wheel = Path(wheel_arg)
+    distribution = importlib.metadata.distribution(DISTRIBUTION)
+    if distribution.read_text("direct_url.json") is not None:
+        fail(f"{DISTRIBUTION} was installed from a file or URL, not from the package index")
+    with zipfile.ZipFile(wheel) as archive:
+        record = next(name for name in archive.namelist() if name.endswith(".dist-info/RECORD"))
+        built = {line.split(",")[0]: line for line in archive.read(record).decode().splitlines()}
+    installed = {
+        line.split(",")[0]: line for line in (distribution.read_text("RECORD") or "").splitlines()
+    }
+    differing = [
+        name for name, line in built.items() if line.split(",")[1] and installed.get(name) != line
+    ]
+    if differing:
+        fail(f"the installed {DISTRIBUTION} differs from {wheel.name}: {differing[:5]}")
+    print(
+        f"index ok: {DISTRIBUTION} {distribution.version} came from the index, file for file {wheel.name}"
+    )
 
 
 # --- smoke: a real server and the installed SDK -------------------------------------------------
@@ -285,6 +336,9 @@ def main(argv: list[str]) -> None:
         "dist": (cmd_dist, 2),
         "sdk-only": (cmd_sdk_only, 1),
         "smoke": (cmd_smoke, 1),
+        "same-wheel": (cmd_same_wheel, 1),
+        "htpasswd": (cmd_htpasswd, 3),
+        "wait-url": (cmd_wait_url, 1),
     }
     if not argv or argv[0] not in commands or len(argv) - 1 != commands[argv[0]][1]:
         sys.exit(__doc__)

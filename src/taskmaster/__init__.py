@@ -73,8 +73,10 @@ if TYPE_CHECKING:
         WebhookSecret,
         WebhookWithSecret,
     )
-    from ._pagination import AsyncPager, Page, SyncPager
+    from ._options import RequestOptions, WriteOptions
+    from ._pagination import AsyncPager, Page, PaginationError, SyncPager
     from ._params import BatchTaskUpdateParams, TaskCreateParams, TaskFilters, TaskUpdateParams
+    from ._response import APIResponse, AsyncAPIResponse
     from ._retry import RetryPolicy
     from ._tokens import FileTokenStore, MemoryTokenStore, TokenSet, TokenStore
     from ._types import NOT_GIVEN, NotGiven
@@ -84,11 +86,13 @@ __all__ = [
     "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
+    "APIResponse",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "Account",
     "AccountMembership",
+    "AsyncAPIResponse",
     "AsyncPager",
     "AsyncTaskMasterClient",
     "AuthenticationError",
@@ -111,12 +115,14 @@ __all__ = [
     "NotFoundError",
     "NotGiven",
     "Page",
+    "PaginationError",
     "PermissionDeniedError",
     "PreconditionFailedError",
     "Priority",
     "Project",
     "RateLimitError",
     "Readiness",
+    "RequestOptions",
     "ResyncRequiredError",
     "RetryPolicy",
     "Role",
@@ -143,6 +149,7 @@ __all__ = [
     "WebhookSecret",
     "WebhookVerificationError",
     "WebhookWithSecret",
+    "WriteOptions",
     "__version__",
 ]
 
@@ -196,8 +203,10 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "WebhookSecret",
         "WebhookWithSecret",
     ),
-    "._pagination": ("AsyncPager", "Page", "SyncPager"),
+    "._options": ("RequestOptions", "WriteOptions"),
+    "._pagination": ("AsyncPager", "Page", "PaginationError", "SyncPager"),
     "._params": ("BatchTaskUpdateParams", "TaskCreateParams", "TaskFilters", "TaskUpdateParams"),
+    "._response": ("APIResponse", "AsyncAPIResponse"),
     "._retry": ("RetryPolicy",),
     "._tokens": ("FileTokenStore", "MemoryTokenStore", "TokenSet", "TokenStore"),
     "._types": ("NOT_GIVEN", "NotGiven"),

@@ -15,38 +15,67 @@ Per request:
 
 Renewals are single-flight: one `threading.Lock` (sync clients) or `asyncio.Lock` (async
 clients) per auth object, and a re-check under the lock, so 32 callers holding an expired
-token cause one refresh. The login/refresh/JWKS requests are yielded from the flow, so they go
+token cause one refresh. `renewing`/`arenewing` are the only code that takes that lock and
+drives a flow; the session methods and the event stream go through `run`/`arun`, so an
+explicit `refresh()`, a stream reconnecting after 4401 and REST calls share one renewal. The login/refresh/JWKS requests are yielded from the flow, so they go
 through the same transport (retries, timeouts, logging) but not through this flow again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
-import uuid
-from collections.abc import AsyncGenerator, Generator
+from collections.abc import (
+    AsyncGenerator,
+    Awaitable,
+    Callable,
+    Generator,
+    Mapping,
+)
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ._exceptions import (
-    APIResponseValidationError,
-    AuthenticationError,
-    _problem_of,
-    error_from_response,
-)
+from ._auth_requests import AuthRequests, json_or_none, record_raw, token_pair
+from ._exceptions import AuthenticationError, InvalidRequestError, _problem_of, error_from_response
 from ._jwt import TokenCheck, TokenVerifier, unverified_claims
 from ._logs import logger
+from ._options import NO_OPTIONS
+from ._params import to_uuid
 from ._tokens import MemoryTokenStore, TokenSet, TokenStore
 
 if TYPE_CHECKING:
     from taskmaster_api.models import TokenPair
 
-__all__ = ["Credentials", "TokenAuth"]
+__all__ = ["Credentials", "TokenAuth", "auth_from", "credentials_from"]
+
+ENV_TOKEN = "TASKMASTER_TOKEN"
+ENV_REFRESH_TOKEN = "TASKMASTER_REFRESH_TOKEN"
+ENV_EMAIL = "TASKMASTER_EMAIL"
+ENV_PASSWORD = "TASKMASTER_PASSWORD"
 
 Flow = Generator[httpx.Request, httpx.Response, Any]
+
+
+def _always() -> bool:
+    return True
+
+
+_loop_warned = threading.Event()
+
+
+def _warn_sync_in_loop() -> None:
+    """Once per process: a sync client blocks the event loop it is called from."""
+    _loop_warned.set()
+    logger.warning(
+        "TaskMasterClient was called inside a running event loop: each call blocks the loop "
+        "until the server answers. Use AsyncTaskMasterClient (await client.method(...)) in "
+        "async code."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +107,9 @@ class TokenAuth(httpx.Auth):
         self.credentials = credentials
         self.verifier = verifier
         self.refresh_margin = refresh_margin
-        self._headers = dict(headers or {})
-        self._timeout = (timeout or httpx.Timeout(30.0)).as_dict()
+        self._requests = AuthRequests(
+            api_url, dict(headers or {}), (timeout or httpx.Timeout(30.0)).as_dict()
+        )
         self._lock = threading.Lock()
         self._alock: asyncio.Lock | None = None
         self._checked: str | None = None  # the access token already checked
@@ -138,14 +168,19 @@ class TokenAuth(httpx.Auth):
         if self._expiring(time.time()) and self.can_renew():
             yield from self.renew_flow(proactive=True)
 
-    def renew_flow(self, *, proactive: bool = False) -> Flow:
-        """Refresh; if refused, log in again with known credentials; else raise."""
+    def renew_flow(
+        self, *, proactive: bool = False, options: Mapping[str, Any] = NO_OPTIONS
+    ) -> Flow:
+        """Refresh; if refused, log in again with known credentials; else raise.
+
+        `options` (an explicit `refresh()`'s per-call options) go on its refresh and login.
+        """
         refused: httpx.Response | None = None
         if self.tokens.refresh_token:
             logger.info("refreshing the access token (%s)", "proactive" if proactive else "on 401")
-            response = yield self._request("refresh_token", self.tokens.refresh_token)
+            response = yield self._requests.refresh(self.tokens.refresh_token, options)
             if response.status_code == 200:
-                yield from self._install_flow(response)
+                yield from self._install_flow(response, options)
                 return
             if response.status_code >= 500 or response.status_code == 429:
                 if proactive and not self._expired(time.time()):
@@ -157,7 +192,7 @@ class TokenAuth(httpx.Auth):
             refused = response
             self.tokens = _replace(self.tokens, refresh_token=None)
         if self.credentials is not None:
-            yield from self.login_flow()
+            yield from self.login_flow(options)
             return
         if refused is not None:
             self.clear()
@@ -168,18 +203,20 @@ class TokenAuth(httpx.Auth):
                 problem=_problem_of(refused),
             )
 
-    def login_flow(self) -> Flow:
+    def login_flow(self, options: Mapping[str, Any] = NO_OPTIONS) -> Flow:
         """Log in with `credentials`; raises `AuthenticationError` if they are refused."""
         if self.credentials is None:
             raise RuntimeError("login_flow() needs credentials")
         logger.info("logging in as %s", self.credentials.email)
-        response = yield self._request("login", self.credentials)
+        response = yield self._requests.login(self.credentials, options)
         if response.status_code != 200:
             raise error_from_response(response)
-        yield from self._install_flow(response)
+        yield from self._install_flow(response, options)
 
-    def _install_flow(self, response: httpx.Response) -> Flow:
-        pair = _token_pair(response)
+    def _install_flow(self, response: httpx.Response, options: Mapping[str, Any]) -> Flow:
+        # The raw response is the one whose tokens are kept: after a refused refresh, the login's.
+        record_raw(options, response)
+        pair = token_pair(response)
         check = yield from self._check_flow(pair.access_token)
         expires_at = check.expires_at or pair.expires_at.timestamp()
         self._lifetime = max(0.0, expires_at - time.time())
@@ -200,8 +237,8 @@ class TokenAuth(httpx.Auth):
             return TokenCheck(float(exp) if isinstance(exp, int | float) else None, False)
         keys = True
         if self.verifier.needs_keys(token):
-            response = yield self._request("get_jwks", None)
-            keys = response.status_code == 200 and self.verifier.feed(_json_or_none(response))
+            response = yield self._requests.jwks()
+            keys = response.status_code == 200 and self.verifier.feed(json_or_none(response))
             if not keys:
                 logger.debug("JWKS unavailable (%d): checking claims only", response.status_code)
         check = self.verifier.check(token, keys_available=keys)
@@ -215,77 +252,121 @@ class TokenAuth(httpx.Auth):
         self._checked = None
         self.store.clear(self.api_url)
 
-    def _request(self, operation: str, arg: Any) -> httpx.Request:
-        """The login / refresh / JWKS request, built by the generated endpoint module."""
-        from taskmaster_api.api.auth import get_jwks, login, refresh_token
-        from taskmaster_api.models import LoginRequest, RefreshRequest
-        from taskmaster_api.types import UNSET
+    # -- single-flight renewal: the only code that takes the lock and drives a flow -------------
 
-        if operation == "login":
-            account = UNSET if arg.account_id is None else uuid.UUID(arg.account_id)
-            body = LoginRequest(email=arg.email, password=arg.password, account_id=account)
-            kwargs = login._get_kwargs(body=body)
-        elif operation == "refresh_token":
-            kwargs = refresh_token._get_kwargs(body=RefreshRequest(refresh_token=arg))
-        else:
-            kwargs = get_jwks._get_kwargs()
-        headers = {**self._headers, **kwargs.get("headers", {})}
-        json_body = kwargs.get("json", UNSET)
-        return httpx.Request(
-            kwargs["method"].upper(),
-            self.api_url + kwargs["url"],
-            headers=headers,
-            json=None if json_body is UNSET else json_body,
-            extensions={"timeout": self._timeout},
-        )
+    def renewing(self, flow: Callable[[], Flow], needed: Callable[[], bool] = _always) -> Flow:
+        """Sync: run `flow()` under the renewal lock if `needed()` holds before and under it.
+
+        A generator of the flow's requests, receiving each response (read here): `yield from`
+        it inside an httpx auth flow, or drive it with `run` outside any request.
+        """
+        if not needed():
+            return
+        with self._lock:
+            if not needed():
+                return
+            steps = flow()
+            try:
+                request = next(steps)
+                while True:
+                    response = yield request
+                    response.read()
+                    request = steps.send(response)
+            except StopIteration:
+                return
+
+    async def arenewing(
+        self,
+        flow: Callable[[], Flow],
+        needed: Callable[[], bool],
+        responses: list[httpx.Response],
+    ) -> AsyncGenerator[httpx.Request, None]:
+        """Async twin of `renewing`, with the asyncio lock. An async generator cannot receive
+        values through `async for`, so the caller appends each request's response to
+        `responses` before asking for the next request. Close it (`aclosing`) to release the
+        lock when the caller stops early."""
+        if not needed():
+            return
+        async with self.async_lock():
+            if not needed():
+                return
+            steps = flow()
+            try:
+                request = next(steps)
+                while True:
+                    yield request
+                    response = responses.pop()
+                    await response.aread()
+                    request = steps.send(response)
+            except StopIteration:
+                return
+
+    def run(
+        self,
+        send: Callable[[httpx.Request], httpx.Response],
+        flow: Callable[[], Flow],
+        needed: Callable[[], bool] = _always,
+    ) -> None:
+        """Renew outside any request (a session method, the event stream): `send` each request
+        the flow makes, under the lock, single-flight with every request's own renewal."""
+        steps = self.renewing(flow, needed)
+        try:
+            request = next(steps)
+            while True:
+                request = steps.send(send(request))
+        except StopIteration:
+            return
+        finally:
+            steps.close()
+
+    async def arun(
+        self,
+        send: Callable[[httpx.Request], Awaitable[httpx.Response]],
+        flow: Callable[[], Flow],
+        needed: Callable[[], bool] = _always,
+    ) -> None:
+        """Async twin of `run`."""
+        responses: list[httpx.Response] = []
+        async with aclosing(self.arenewing(flow, needed, responses)) as steps:
+            async for request in steps:
+                responses.append(await send(request))
+
+    def unchanged(self, token: str | None) -> Callable[[], bool]:
+        """`needed` for a renewal after a 401 on `token`: renew unless another caller already
+        replaced that token (then resending with the new one is enough)."""
+        return lambda: self.tokens.access_token == token
 
     # -- httpx hooks ------------------------------------------------------------------------------
 
     def sync_auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
-        if self.needs_preparing():
-            with self._lock:
-                if self.needs_preparing():
-                    yield from _drive(self.prepare_flow())
+        if not _loop_warned.is_set() and asyncio._get_running_loop() is not None:
+            _warn_sync_in_loop()
+        if self.needs_preparing():  # a valid token skips building the renewal generator
+            yield from self.renewing(self.prepare_flow, self.needs_preparing)
         token = self._authorize(request)
         response = yield request
         if response.status_code == 401 and self.can_renew():
-            with self._lock:
-                if self.tokens.access_token == token:
-                    yield from _drive(self.renew_flow())
+            yield from self.renewing(self.renew_flow, self.unchanged(token))
             self._authorize(request)
             yield request
 
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        if self.needs_preparing():
-            async with self.async_lock():
-                if self.needs_preparing():
-                    flow = self.prepare_flow()
-                    try:
-                        step = next(flow)
-                        while True:
-                            response = yield step
-                            await response.aread()
-                            step = flow.send(response)
-                    except StopIteration:
-                        pass
+        responses: list[httpx.Response] = []
+        prepare = self.arenewing(self.prepare_flow, self.needs_preparing, responses)
+        async with aclosing(prepare) as steps:
+            async for step in steps:
+                responses.append((yield step))
         token = self._authorize(request)
         response = yield request
         if response.status_code == 401 and self.can_renew():
-            async with self.async_lock():
-                if self.tokens.access_token == token:
-                    flow = self.renew_flow()
-                    try:
-                        step = next(flow)
-                        while True:
-                            renewal = yield step
-                            await renewal.aread()
-                            step = flow.send(renewal)
-                    except StopIteration:
-                        pass
+            renew = self.arenewing(self.renew_flow, self.unchanged(token), responses)
+            async with aclosing(renew) as steps:
+                async for step in steps:
+                    responses.append((yield step))
             self._authorize(request)
             yield request
 
@@ -296,8 +377,8 @@ class TokenAuth(httpx.Auth):
         return token
 
     @property
-    def lock(self) -> threading.Lock:
-        return self._lock
+    def access_token(self) -> str | None:
+        return self.tokens.access_token
 
     def async_lock(self) -> asyncio.Lock:
         if self._alock is None:
@@ -305,36 +386,68 @@ class TokenAuth(httpx.Auth):
         return self._alock
 
 
-def _drive(flow: Flow) -> Flow:
-    """Run a flow inside a sync auth flow, reading each response before handing it back."""
-    try:
-        step = next(flow)
-        while True:
-            response = yield step
-            response.read()
-            step = flow.send(response)
-    except StopIteration as stop:
-        return stop.value
-
-
 def _replace(tokens: TokenSet, **changes: Any) -> TokenSet:
     return TokenSet(**{**tokens.to_json(), **changes})
 
 
-def _json_or_none(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
+def auth_from(
+    api_url: str,
+    *,
+    token: str | None,
+    refresh_token: str | None,
+    email: str | None,
+    password: str | None,
+    token_store: TokenStore | None,
+    verify_tokens: bool,
+    jwt_issuer: str | None,
+    jwt_audience: str | None,
+    headers: dict[str, str],
+    timeout: httpx.Timeout,
+) -> TokenAuth:
+    """The auth flow for the arguments given, or, if none was, for the environment.
+
+    Explicit arguments win as a whole: a token passed in is not mixed with credentials from
+    `TASKMASTER_EMAIL`/`TASKMASTER_PASSWORD`. With neither, the token store is consulted.
+    """
+    if all(v is None for v in (token, refresh_token, email, password)):
+        env = os.environ
+        token, refresh_token = env.get(ENV_TOKEN) or None, env.get(ENV_REFRESH_TOKEN) or None
+        email, password = env.get(ENV_EMAIL) or None, env.get(ENV_PASSWORD) or None
+    if (email is None) != (password is None):
+        raise InvalidRequestError("email and password must be given together")
+    tokens = TokenSet(token, refresh_token) if token or refresh_token else None
+    credentials = Credentials(email, password) if email and password else None
+    verifier = (
+        TokenVerifier(api_url + "/auth/jwks", issuer=jwt_issuer, audience=jwt_audience)
+        if verify_tokens
+        else None
+    )
+    return TokenAuth(
+        api_url,
+        tokens=tokens,
+        credentials=credentials,
+        store=token_store,
+        verifier=verifier,
+        headers=headers,
+        timeout=timeout,
+    )
 
 
-def _token_pair(response: httpx.Response) -> TokenPair:
-    from taskmaster_api.models import TokenPair
-
-    try:
-        return TokenPair.from_dict(response.json())
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise APIResponseValidationError(
-            f"The token response does not match the spec: {type(exc).__name__}: {exc}",
-            response=response,
-        ) from exc
+def credentials_from(
+    credentials: Mapping[str, Any] | None,
+    email: str | None,
+    password: str | None,
+    account_id: Any,
+) -> Credentials:
+    """`authenticate()`'s arguments: a `{"email", "password"[, "account_id"]}` dict or keywords."""
+    data = dict(credentials or {})
+    unknown = set(data) - {"email", "password", "account_id"}
+    if unknown:
+        raise InvalidRequestError(f"authenticate: unknown field(s) {sorted(unknown)}")
+    email = email if email is not None else data.get("email")
+    password = password if password is not None else data.get("password")
+    account_id = account_id if account_id is not None else data.get("account_id")
+    if not isinstance(email, str) or not isinstance(password, str):
+        raise InvalidRequestError("authenticate: an email and a password are required")
+    account = None if account_id is None else str(to_uuid(account_id, "account_id"))
+    return Credentials(email, password, account)

@@ -32,12 +32,13 @@ from ._call import AsyncRequester, SyncRequester
 from ._pacing import ChunkRetry, Pacer
 from ._params import BatchTaskUpdateParams, TaskCreateParams, build_model
 from ._resources._common import operation, ref
-from ._types import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
+    from typing import Unpack
+
     from taskmaster_api.models import BatchTaskUpdate, Task, TaskCreate
 
-    from ._types import TimeoutTypes
+    from ._options import RequestOptions
 
 __all__ = ["CHUNK_SIZE", "AsyncBulkMixin", "BulkError", "BulkItemResult", "BulkMixin", "BulkResult"]
 
@@ -79,10 +80,10 @@ def _options(
     idempotency_key: str | None,
     max_chunk_retries: int,
     account_id: Any,
-    timeout: Any,
+    request: Mapping[str, Any],
 ) -> BulkOptions:
     return BulkOptions(
-        atomic, concurrency, progress, raise_on_error, idempotency_key, account_id, timeout,
+        atomic, concurrency, progress, raise_on_error, idempotency_key, account_id, request,
         ChunkRetry(max_retries=max_chunk_retries),
     )  # fmt: skip
 
@@ -94,6 +95,7 @@ def _options(
 #   raise_on_error     raise BulkError (holding the result) if any item failed
 #   idempotency_key    chunk n is sent with "<key>-n", so a rerun of the import replays
 #   max_chunk_retries  rounds of retries of a failed chunk, on top of the client's own
+#   extra_headers, extra_query, timeout   as for every method, on each chunk's request
 
 
 class BulkMixin(SyncRequester):
@@ -101,10 +103,10 @@ class BulkMixin(SyncRequester):
         self, op: str, items: Iterable[Any], build: Build, options: BulkOptions
     ) -> BulkResult:
         pacer = Pacer(reserve=2 * options.concurrency)
-        timeout = options.timeout
+        request = options.request_options
 
         def send(chunk: Chunk) -> Part:
-            return send_chunk(lambda c: self._request(c, timeout), chunk, pacer, options.retry)
+            return send_chunk(lambda c: self._request(c, request), chunk, pacer, options.retry)
 
         chunks = chunks_of(op, items, build, options, pacer)
         return run_chunks(send, chunks, options, _total(items))
@@ -121,13 +123,13 @@ class BulkMixin(SyncRequester):
         idempotency_key: str | None = None,
         max_chunk_retries: int = 6,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **request: Unpack[RequestOptions],
     ) -> BulkResult:
         """Create any number of tasks from any iterable, 100 per request, `concurrency`
         requests at a time. Returns one outcome per input item; see [](bulk-import.md)."""
         options = _options(
             atomic, concurrency, progress, raise_on_error, idempotency_key, max_chunk_retries,
-            account_id, timeout,
+            account_id, request,
         )  # fmt: skip
         return self._bulk("batch_create_tasks", tasks, create_builder, options)
 
@@ -143,13 +145,13 @@ class BulkMixin(SyncRequester):
         idempotency_key: str | None = None,
         max_chunk_retries: int = 6,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **request: Unpack[RequestOptions],
     ) -> BulkResult:
         """Update any number of tasks: each item is `{"id": ..., <fields>, "if_match"?: ...}`.
         Options as for `bulk_create_tasks`."""
         options = _options(
             atomic, concurrency, progress, raise_on_error, idempotency_key, max_chunk_retries,
-            account_id, timeout,
+            account_id, request,
         )  # fmt: skip
         return self._bulk("batch_update_tasks", updates, update_builder(self._etag_for), options)
 
@@ -165,13 +167,13 @@ class BulkMixin(SyncRequester):
         idempotency_key: str | None = None,
         max_chunk_retries: int = 6,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **request: Unpack[RequestOptions],
     ) -> BulkResult:
         """Delete any number of tasks; a task that does not exist is a per-item 404.
         Options as for `bulk_create_tasks`."""
         options = _options(
             atomic, concurrency, progress, raise_on_error, idempotency_key, max_chunk_retries,
-            account_id, timeout,
+            account_id, request,
         )  # fmt: skip
         return self._bulk("batch_delete_tasks", task_ids, delete_builder, options)
 
@@ -181,11 +183,11 @@ class AsyncBulkMixin(AsyncRequester):
         self, op: str, items: Iterable[Any], build: Build, options: BulkOptions
     ) -> BulkResult:
         pacer = Pacer(reserve=2 * options.concurrency)
-        timeout = options.timeout
+        request = options.request_options
 
         async def send(chunk: Chunk) -> Part:
             return await asend_chunk(
-                lambda c: self._request(c, timeout), chunk, pacer, options.retry
+                lambda c: self._request(c, request), chunk, pacer, options.retry
             )
 
         chunks = chunks_of(op, items, build, options, pacer)
@@ -203,11 +205,11 @@ class AsyncBulkMixin(AsyncRequester):
         idempotency_key: str | None = None,
         max_chunk_retries: int = 6,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **request: Unpack[RequestOptions],
     ) -> BulkResult:
         options = _options(
             atomic, concurrency, progress, raise_on_error, idempotency_key, max_chunk_retries,
-            account_id, timeout,
+            account_id, request,
         )  # fmt: skip
         return await self._bulk("batch_create_tasks", tasks, create_builder, options)
 
@@ -223,11 +225,11 @@ class AsyncBulkMixin(AsyncRequester):
         idempotency_key: str | None = None,
         max_chunk_retries: int = 6,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **request: Unpack[RequestOptions],
     ) -> BulkResult:
         options = _options(
             atomic, concurrency, progress, raise_on_error, idempotency_key, max_chunk_retries,
-            account_id, timeout,
+            account_id, request,
         )  # fmt: skip
         build = update_builder(self._etag_for)
         return await self._bulk("batch_update_tasks", updates, build, options)
@@ -244,10 +246,10 @@ class AsyncBulkMixin(AsyncRequester):
         idempotency_key: str | None = None,
         max_chunk_retries: int = 6,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **request: Unpack[RequestOptions],
     ) -> BulkResult:
         options = _options(
             atomic, concurrency, progress, raise_on_error, idempotency_key, max_chunk_retries,
-            account_id, timeout,
+            account_id, request,
         )  # fmt: skip
         return await self._bulk("batch_delete_tasks", task_ids, delete_builder, options)

@@ -18,7 +18,7 @@ import asyncio
 import itertools
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -34,7 +34,6 @@ from ._exceptions import (
 )
 from ._pacing import ChunkRetry, Pacer
 from ._resources._common import account
-from ._types import NOT_GIVEN
 
 if TYPE_CHECKING:
     import httpx
@@ -80,7 +79,7 @@ class BulkOptions:
     raise_on_error: bool = False
     idempotency_key: str | None = None
     account_id: Any = None
-    timeout: Any = NOT_GIVEN
+    request_options: Mapping[str, Any] = field(default_factory=dict)  # extra_headers...
     retry: ChunkRetry = field(default_factory=ChunkRetry)
 
     def __post_init__(self) -> None:

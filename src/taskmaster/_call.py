@@ -8,18 +8,16 @@ what the client made of the response. The sync and async shells differ only in h
 from __future__ import annotations
 
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ._exceptions import InvalidRequestError
-from ._types import NOT_GIVEN, NotGiven
+from ._options import NO_OPTIONS
 
 if TYPE_CHECKING:
     import httpx
-
-    from ._types import TimeoutTypes
 
 __all__ = ["AsyncRequester", "Call", "ETagCache", "SyncRequester"]
 
@@ -128,12 +126,12 @@ class _Requester:
 class SyncRequester(_Requester):
     """What the sync resource mixins need from their client."""
 
-    def _request(self, call: Call[T], timeout: TimeoutTypes | NotGiven = NOT_GIVEN) -> T:
+    def _request(self, call: Call[T], options: Mapping[str, Any] = NO_OPTIONS) -> T:
         raise NotImplementedError
 
 
 class AsyncRequester(_Requester):
     """What the async resource mixins need from their client."""
 
-    def _request(self, call: Call[T], timeout: TimeoutTypes | NotGiven = NOT_GIVEN) -> Awaitable[T]:
+    def _request(self, call: Call[T], options: Mapping[str, Any] = NO_OPTIONS) -> Awaitable[T]:
         raise NotImplementedError

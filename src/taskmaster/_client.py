@@ -21,11 +21,17 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
-from ._base import USER_AGENT, auth_from, normalize_api_url, retry_on_set, to_timeout
+from ._auth import auth_from
+from ._base import USER_AGENT, normalize_api_url, retry_on_set, to_timeout
 from ._bulk import AsyncBulkMixin, BulkMixin
 from ._call import Call, ETagCache
+from ._connection_errors import connection_error
+from ._connections import CertTypes, Pool, open_pool
 from ._exceptions import APIResponseValidationError, InvalidRequestError, error_from_response
+from ._json import PARSE_ERRORS, check_constants
 from ._logs import setup_logging
+from ._options import NO_OPTIONS, RAW_OPTION, merge_options
+from ._params import to_uuid
 from ._resources.accounts import AccountsMixin, AsyncAccountsMixin
 from ._resources.events import AsyncEventsMixin, EventsMixin
 from ._resources.projects import AsyncProjectsMixin, ProjectsMixin
@@ -33,22 +39,24 @@ from ._resources.subtasks import AsyncSubtasksMixin, SubtasksMixin
 from ._resources.tasks import AsyncTasksMixin, TasksMixin
 from ._resources.webhooks import AsyncWebhooksMixin, WebhooksMixin
 from ._retry import DEFAULT_RETRY_ON, AsyncRetryTransport, RetryPolicy, RetryTransport
-from ._session import AsyncSessionMixin, SessionMixin, connection_error
+from ._session import AsyncSessionMixin, SessionMixin
 from ._types import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
     import ssl
+    import uuid
 
     from taskmaster_api import Client
 
     from ._auth import TokenAuth
+    from ._raw_views import AsyncTaskMasterClientWithRawResponse, TaskMasterClientWithRawResponse
+    from ._response import RawCapture
     from ._tokens import TokenStore
     from ._types import TimeoutTypes
 
 __all__ = ["AsyncTaskMasterClient", "BaseClient", "TaskMasterClient"]
 
 T = TypeVar("T")
-_PARSE_ERRORS = (ValueError, KeyError, TypeError, AttributeError)
 
 
 class BaseClient:
@@ -56,6 +64,8 @@ class BaseClient:
 
     api_url: str
     _auth: TokenAuth
+    _pool: Pool
+    _owns_pool: bool
     _policy: RetryPolicy
     _timeout: httpx.Timeout
     _etags: ETagCache
@@ -121,9 +131,23 @@ class BaseClient:
         max_retries: int | None,
         retry_backoff: float | None,
         retry_on: Collection[int] | None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        api_url: str | None = None,
+        account_id: uuid.UUID | str | None = None,
     ) -> Self:
-        """A shallow copy with other options; the shell gives it its own httpx client."""
+        """A shallow copy with other options; the shell gives it its own httpx client.
+
+        Tokens, ETags and (for the same `api_url`) the connection pool stay shared.
+        """
         clone = copy.copy(self)
+        clone._headers = {**self._headers, **(headers or {})}
+        if account_id is not None:
+            clone._headers["X-Account-ID"] = str(to_uuid(account_id, "account_id"))
+        if api_url is not None and normalize_api_url(api_url) != self.api_url:
+            clone.api_url = normalize_api_url(api_url)
+            clone._parser = None
+            clone._pool = self._pool.reopen() if self._pool.reopen else self._pool
         clone._policy = self._policy.replace(
             max_retries=max_retries,
             backoff=retry_backoff,
@@ -131,7 +155,17 @@ class BaseClient:
         )
         if not isinstance(timeout, NotGiven):
             clone._timeout = to_timeout(timeout)
+        clone._owns_pool = clone._pool is not self._pool
         return clone
+
+    def _options_of(
+        self, call: Call[Any], options: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], TimeoutTypes | NotGiven, RawCapture | None]:
+        """The request arguments, timeout and raw-response capture of one call."""
+        if not options:  # the common case costs one truth test
+            return call.kwargs, NOT_GIVEN, None
+        kwargs, timeout = merge_options(call.operation, call.kwargs, options)
+        return kwargs, timeout, options.get(RAW_OPTION)
 
     def _parser_client(self) -> Client:
         """The generated client the endpoints' `_parse_response` is given: it raises on an
@@ -157,17 +191,18 @@ class BaseClient:
         raise error_from_response(response)
 
     def _parse(self, call: Call[Any], response: httpx.Response) -> Any:
+        from taskmaster_api.errors import UnexpectedStatus
+
         try:
+            check_constants(response.content)
             parsed = call.endpoint._parse_response(client=self._parser_client(), response=response)
-        except _PARSE_ERRORS as exc:
+        except PARSE_ERRORS as exc:
             raise APIResponseValidationError(
                 f"{call.operation}: the {response.status_code} response does not match the spec "
                 f"({type(exc).__name__}: {exc})",
                 response=response,
             ) from exc
-        except Exception as exc:  # the generated UnexpectedStatus
-            if type(exc).__name__ != "UnexpectedStatus":
-                raise
+        except UnexpectedStatus:
             raise APIResponseValidationError(
                 f"{call.operation}: status {response.status_code} is not in the spec",
                 response=response,
@@ -198,7 +233,10 @@ class TaskMasterClient(
     Authenticate with `token=`, `refresh_token=`, `email=`+`password=`, the environment
     (`TASKMASTER_TOKEN`, `TASKMASTER_EMAIL`/`TASKMASTER_PASSWORD`), a `token_store`, or later
     with `authenticate()`. `transport=` replaces the network transport (an `httpx.MockTransport`,
-    a `WSGITransport`...); retries and auth still wrap it.
+    a `WSGITransport`...); retries and auth still wrap it. `http_client=` uses your own
+    `httpx.Client` (its pool, limits, proxies, mounts and hooks; closed with this client).
+    Proxies come from the environment unless `trust_env=False`; `proxy=`, `verify=` and `cert=`
+    apply to REST and the WebSocket stream alike. See docs/connections.md.
     """
 
     def __init__(
@@ -219,8 +257,12 @@ class TaskMasterClient(
         jwt_audience: str | None = "taskmaster-api",
         headers: Mapping[str, str] | None = None,
         transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
         verify: ssl.SSLContext | str | bool = True,
+        cert: CertTypes | None = None,
         proxy: str | None = None,
+        http2: bool = False,
+        trust_env: bool = True,
     ) -> None:
         super().__init__(
             api_url, token, email=email, password=password, refresh_token=refresh_token,
@@ -228,18 +270,31 @@ class TaskMasterClient(
             retry_on=retry_on, timeout=timeout, verify_tokens=verify_tokens,
             jwt_issuer=jwt_issuer, jwt_audience=jwt_audience, headers=headers,
         )  # fmt: skip
-        self._inner = transport or httpx.HTTPTransport(verify=verify, proxy=proxy)
+        self._pool = open_pool(
+            is_async=False, transport=transport, http_client=http_client, verify=verify,
+            cert=cert, proxy=proxy, http2=http2, trust_env=trust_env,
+        )  # fmt: skip
+        self._owns_pool = True
         self._http = self._new_http(owns_inner=True)
         self._raw: Client | None = None
 
     def _new_http(self, *, owns_inner: bool) -> httpx.Client:
+        pool, policy = self._pool, self._policy
         return httpx.Client(
             base_url=self.api_url,
             auth=self._auth,
-            transport=RetryTransport(self._inner, self._policy, owns_inner=owns_inner),
+            transport=RetryTransport(pool.inner, policy, owns_inner=owns_inner),
+            mounts={
+                pattern: None
+                if route is None
+                else RetryTransport(route, policy, owns_inner=owns_inner)
+                for pattern, route in pool.mounts.items()
+            },
             headers=self._headers,
             timeout=self._timeout,
-            trust_env=False,  # env proxies would be mounted beside, not inside, the retries
+            event_hooks=pool.event_hooks,
+            follow_redirects=pool.follow_redirects,
+            trust_env=False,  # the pool has read the environment (proxies) already
         )
 
     def with_options(
@@ -249,15 +304,33 @@ class TaskMasterClient(
         max_retries: int | None = None,
         retry_backoff: float | None = None,
         retry_on: Collection[int] | None = None,
+        headers: Mapping[str, str] | None = None,
+        api_url: str | None = None,
+        account_id: uuid.UUID | str | None = None,
     ) -> Self:
         """A client with other options, sharing this one's connections, tokens and ETags.
 
-        Closing the copy leaves the pool open; closing the original closes it for both.
+        `headers` are sent on top of this client's; `account_id` acts in that account (a
+        default `X-Account-ID`; a method's own `account_id=` still wins). With another
+        `api_url` the copy opens its own pool (unless this client was given a `transport` or
+        an `http_client`, which it keeps) but still shares the tokens. Closing a copy that
+        shares the pool leaves it open; closing the original closes it for both.
         """
-        clone = self._copy_with(timeout, max_retries, retry_backoff, retry_on)
-        clone._http = clone._new_http(owns_inner=False)
+        clone = self._copy_with(
+            timeout, max_retries, retry_backoff, retry_on,
+            headers=headers, api_url=api_url, account_id=account_id,
+        )  # fmt: skip
+        clone._http = clone._new_http(owns_inner=clone._owns_pool)
         clone._raw = None
         return clone
+
+    @property
+    def with_raw_response(self) -> TaskMasterClientWithRawResponse:
+        """The same methods, returning an `APIResponse` (status, headers, `request_id`,
+        `retries_taken`, the `httpx.Response`) whose `parse()` gives the usual result."""
+        from ._raw_views import TaskMasterClientWithRawResponse
+
+        return TaskMasterClientWithRawResponse(self)
 
     @property
     def raw(self) -> Client:
@@ -272,19 +345,25 @@ class TaskMasterClient(
             self._raw = Client(base_url=self.api_url).set_httpx_client(self._http)
         return self._raw
 
-    def _request(self, call: Call[T], timeout: TimeoutTypes | NotGiven = NOT_GIVEN) -> T:
+    def _request(self, call: Call[T], options: Mapping[str, Any] = NO_OPTIONS) -> T:
+        kwargs, timeout, capture = self._options_of(call, options)
         try:
             if isinstance(timeout, NotGiven):
-                response = self._http.request(**call.kwargs)
+                response = self._http.request(**kwargs)
             else:
-                response = self._http.request(**call.kwargs, timeout=timeout)
+                response = self._http.request(**kwargs, timeout=timeout)
         except httpx.HTTPError as exc:
             raise connection_error(exc) from exc
+        if capture is not None:
+            capture.record(response)
         return self._finish(call, response)
 
     def close(self) -> None:
-        """Close the connection pool (a `with_options` copy only closes itself)."""
+        """Close the connection pool (a `with_options` copy only closes itself), and the
+        `http_client` it was given, if any."""
         self._http.close()
+        if self._owns_pool and self._pool.user_client is not None:
+            self._pool.user_client.close()  # type: ignore[union-attr]
 
     @property
     def is_closed(self) -> bool:
@@ -338,8 +417,12 @@ class AsyncTaskMasterClient(
         jwt_audience: str | None = "taskmaster-api",
         headers: Mapping[str, str] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
         verify: ssl.SSLContext | str | bool = True,
+        cert: CertTypes | None = None,
         proxy: str | None = None,
+        http2: bool = False,
+        trust_env: bool = True,
     ) -> None:
         super().__init__(
             api_url, token, email=email, password=password, refresh_token=refresh_token,
@@ -347,17 +430,30 @@ class AsyncTaskMasterClient(
             retry_on=retry_on, timeout=timeout, verify_tokens=verify_tokens,
             jwt_issuer=jwt_issuer, jwt_audience=jwt_audience, headers=headers,
         )  # fmt: skip
-        self._inner = transport or httpx.AsyncHTTPTransport(verify=verify, proxy=proxy)
+        self._pool = open_pool(
+            is_async=True, transport=transport, http_client=http_client, verify=verify,
+            cert=cert, proxy=proxy, http2=http2, trust_env=trust_env,
+        )  # fmt: skip
+        self._owns_pool = True
         self._http = self._new_http(owns_inner=True)
         self._raw: Client | None = None
 
     def _new_http(self, *, owns_inner: bool) -> httpx.AsyncClient:
+        pool, policy = self._pool, self._policy
         return httpx.AsyncClient(
             base_url=self.api_url,
             auth=self._auth,
-            transport=AsyncRetryTransport(self._inner, self._policy, owns_inner=owns_inner),
+            transport=AsyncRetryTransport(pool.inner, policy, owns_inner=owns_inner),
+            mounts={
+                pattern: None
+                if route is None
+                else AsyncRetryTransport(route, policy, owns_inner=owns_inner)
+                for pattern, route in pool.mounts.items()
+            },
             headers=self._headers,
             timeout=self._timeout,
+            event_hooks=pool.event_hooks,
+            follow_redirects=pool.follow_redirects,
             trust_env=False,
         )
 
@@ -368,12 +464,26 @@ class AsyncTaskMasterClient(
         max_retries: int | None = None,
         retry_backoff: float | None = None,
         retry_on: Collection[int] | None = None,
+        headers: Mapping[str, str] | None = None,
+        api_url: str | None = None,
+        account_id: uuid.UUID | str | None = None,
     ) -> Self:
-        """A client with other options sharing this one's connections, tokens and ETags."""
-        clone = self._copy_with(timeout, max_retries, retry_backoff, retry_on)
-        clone._http = clone._new_http(owns_inner=False)
+        """A client with other options sharing this one's connections, tokens and ETags (see
+        `TaskMasterClient.with_options`)."""
+        clone = self._copy_with(
+            timeout, max_retries, retry_backoff, retry_on,
+            headers=headers, api_url=api_url, account_id=account_id,
+        )  # fmt: skip
+        clone._http = clone._new_http(owns_inner=clone._owns_pool)
         clone._raw = None
         return clone
+
+    @property
+    def with_raw_response(self) -> AsyncTaskMasterClientWithRawResponse:
+        """The same methods, giving an `AsyncAPIResponse` (see `TaskMasterClient`'s)."""
+        from ._raw_views import AsyncTaskMasterClientWithRawResponse
+
+        return AsyncTaskMasterClientWithRawResponse(self)
 
     @property
     def raw(self) -> Client:
@@ -385,18 +495,23 @@ class AsyncTaskMasterClient(
             self._raw = Client(base_url=self.api_url).set_async_httpx_client(self._http)
         return self._raw
 
-    async def _request(self, call: Call[T], timeout: TimeoutTypes | NotGiven = NOT_GIVEN) -> T:
+    async def _request(self, call: Call[T], options: Mapping[str, Any] = NO_OPTIONS) -> T:
+        kwargs, timeout, capture = self._options_of(call, options)
         try:
             if isinstance(timeout, NotGiven):
-                response = await self._http.request(**call.kwargs)
+                response = await self._http.request(**kwargs)
             else:
-                response = await self._http.request(**call.kwargs, timeout=timeout)
+                response = await self._http.request(**kwargs, timeout=timeout)
         except httpx.HTTPError as exc:
             raise connection_error(exc) from exc
+        if capture is not None:
+            capture.record(response)
         return self._finish(call, response)
 
     async def aclose(self) -> None:
         await self._http.aclose()
+        if self._owns_pool and self._pool.user_client is not None:
+            await self._pool.user_client.aclose()  # type: ignore[union-attr]
 
     @property
     def is_closed(self) -> bool:

@@ -26,9 +26,10 @@ the request id, which the server logs too: quote it when reporting a problem.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from ._json import loads
 
 if TYPE_CHECKING:
     import httpx
@@ -273,8 +274,8 @@ def error_for_problem(
 def _problem_of(response: httpx.Response) -> dict[str, Any] | None:
     """The RFC 9457 problem in the body, or None when the body is not a JSON object."""
     try:
-        body = json.loads(response.content) if response.content else None
-    except (ValueError, UnicodeDecodeError):
+        body = loads(response.content) if response.content else None
+    except ValueError:  # UnicodeDecodeError, NaN, too deep: not a problem we can read
         return None
     return body if isinstance(body, dict) else None
 

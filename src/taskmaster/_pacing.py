@@ -104,22 +104,29 @@ class ChunkRetry:
     This sits above the client's own retries: a chunk gets `max_retries` more rounds of them.
     Retried: no answer (reset, timeout), 5xx, 429, and `409 idempotency-in-progress` (the first
     attempt is still running on the server; its result is replayed once it is done).
+
+    The default rounds wait 1, 2, 4, 8, 16 and 16 s (less up to a quarter, at random): with the
+    client's retries in each, a chunk outlasts about 40 s without a server, a crashed server's
+    restart and start-up included (the server frees a dead request's `Idempotency-Key` at
+    once). A `Retry-After` lengthens a round, never shortens it: `409 idempotency-in-progress`
+    asks for 1 s, and a first attempt that runs long is waited for just as long.
     """
 
     max_retries: int = 6
-    backoff: float = 0.5
-    max_backoff: float = 8.0
+    backoff: float = 1.0
+    max_backoff: float = 16.0
 
     def wait(self, error: TaskMasterError, retries_done: int) -> float | None:
         """Seconds to wait before the next round, or None to give up on the chunk."""
         if retries_done >= self.max_retries or not self.retryable(error):
             return None
+        base = min(self.backoff * 2.0**retries_done, self.max_backoff)
+        delay = base * (1 - 0.25 * random.random())
         if isinstance(error, APIStatusError):
             asked = parse_retry_after(error.response.headers.get("Retry-After"))
             if asked is not None:
-                return asked
-        base = min(self.backoff * 2.0**retries_done, self.max_backoff)
-        return base * (1 - 0.25 * random.random())
+                return max(asked, delay)
+        return delay
 
     @staticmethod
     def retryable(error: TaskMasterError) -> bool:

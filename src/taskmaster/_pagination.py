@@ -4,12 +4,17 @@
     page.data, page.has_more, page.total          # the first page, directly
     for task in page: ...                          # every task, next pages fetched as needed
     for p in page.iter_pages(): ...                # page by page
+    for task in page.iter_items(limit=500): ...    # at most 500 tasks (or `max_pages=`)
 
     pager = await aclient.list_tasks()            # async: await for the first page ...
     async for task in aclient.list_tasks(): ...   # ... or iterate straight away
 
 A pager never fetches a page before it is needed, and never holds more than one page of items
 besides the first.
+
+A server that never stops paging is stopped: the same next-page marker twice, or (when paging by
+cursor or by `after`) an item already yielded coming back, raises `PaginationError`. A
+server that keeps sending new items forever is bounded only by `limit` / `max_pages`.
 """
 
 from __future__ import annotations
@@ -18,11 +23,20 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Itera
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from ._exceptions import APIError
+from ._exceptions import APIError, InvalidRequestError
 
-__all__ = ["AsyncPager", "Page", "SyncPager", "next_page_request"]
+__all__ = ["AsyncPager", "Page", "PaginationError", "SyncPager", "next_page_request"]
 
 T = TypeVar("T")
+# Ids remembered to spot an item coming back; past this many only the last page's are kept.
+_MAX_REMEMBERED = 100_000
+
+
+class PaginationError(APIError):
+    """The server's pages make no progress (a repeated cursor, an item yielded twice)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, request=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,13 +77,69 @@ def next_page_request(page: Page[Any]) -> dict[str, Any] | None:
     return None
 
 
-def _check_progress(params: dict[str, Any], seen: set[str]) -> None:
-    key = repr(sorted(params.items(), key=lambda item: item[0]))
-    if key in seen:
-        raise APIError(
-            f"The server sent the same next-page marker twice ({params}); stopping", request=None
-        )
-    seen.add(key)
+class _Progress:
+    """What a walk through the pages has seen, to stop one that goes round in circles."""
+
+    def __init__(self, max_pages: int | None, limit: int | None) -> None:
+        for name, value in (("max_pages", max_pages), ("limit", limit)):
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise InvalidRequestError(f"{name} must be a positive integer")
+        self.max_pages = max_pages
+        self.limit = limit
+        self.pages = 0
+        self.items = 0
+        self._markers: set[str] = set()
+        self._ids: set[Any] = set()
+
+    def next_request(self, page: Page[Any]) -> dict[str, Any] | None:
+        """The next page's parameters, or None when the walk is over (raises when stuck)."""
+        self.pages += 1
+        params = next_page_request(page)
+        if params is not None:
+            key = repr(sorted(params.items(), key=lambda item: item[0]))
+            if key in self._markers:
+                raise PaginationError(
+                    f"The server sent the same next-page marker twice ({params}); stopping"
+                )
+            self._markers.add(key)
+        self._check_items(page)
+        if self.max_pages is not None and self.pages >= self.max_pages:
+            return None
+        if self.limit is not None and self.items >= self.limit:
+            return None
+        return params
+
+    def take(self, page: Page[T]) -> list[T]:
+        """The items of `page` still within `limit`."""
+        if self.limit is None:
+            return page.data
+        room = max(0, self.limit - self.items)
+        self.items += min(room, len(page.data))
+        return page.data[:room]
+
+    def _check_items(self, page: Page[Any]) -> None:
+        # Offset paging can legitimately repeat an item (a row inserted before the offset
+        # shifts the rest); cursors and `after` seqs cannot.
+        if "offset" in page.request or (not page.has_more and not self._ids):
+            return
+        ids = {ident for item in page.data if (ident := _identity(item)) is not None}
+        repeated = ids & self._ids
+        if repeated:
+            raise PaginationError(
+                f"The server sent item {next(iter(repeated))} again on page {self.pages} "
+                "although the pages moved on: it is not making progress; stopping"
+            )
+        if len(self._ids) + len(ids) > _MAX_REMEMBERED:
+            self._ids.clear()
+        self._ids |= ids
+
+
+def _identity(item: Any) -> Any:
+    """An item's id (tasks, projects, webhooks...) or seq (events)."""
+    seq = getattr(item, "seq", None)
+    if isinstance(seq, int):
+        return seq
+    return getattr(item, "id", None)
 
 
 class SyncPager(Generic[T]):
@@ -95,18 +165,25 @@ class SyncPager(Generic[T]):
     def total(self) -> int | None:
         return self.first_page.total
 
-    def iter_pages(self) -> Iterator[Page[T]]:
+    def iter_pages(self, *, max_pages: int | None = None) -> Iterator[Page[T]]:
+        """Every page, this one first, fetched as needed; at most `max_pages` of them."""
+        return self._walk(_Progress(max_pages, None))
+
+    def iter_items(self, *, limit: int | None = None, max_pages: int | None = None) -> Iterator[T]:
+        """Every item of every page; at most `limit` items, from at most `max_pages` pages."""
+        progress = _Progress(max_pages, limit)
+        for page in self._walk(progress):
+            yield from progress.take(page)
+
+    def _walk(self, progress: _Progress) -> Iterator[Page[T]]:
         page = self.first_page
         yield page
-        seen: set[str] = set()
-        while (params := next_page_request(page)) is not None:
-            _check_progress(params, seen)
+        while (params := progress.next_request(page)) is not None:
             page = self._fetch(params)
             yield page
 
     def __iter__(self) -> Iterator[T]:
-        for page in self.iter_pages():
-            yield from page.data
+        return self.iter_items()
 
     def __repr__(self) -> str:
         return f"<SyncPager first_page={len(self.data)} items has_more={self.has_more}>"
@@ -154,20 +231,35 @@ class AsyncPager(Generic[T]):
     def total(self) -> int | None:
         return self.first_page.total
 
-    async def iter_pages(self) -> AsyncIterator[Page[T]]:
+    def iter_pages(self, *, max_pages: int | None = None) -> AsyncIterator[Page[T]]:
+        """Every page, the first one first, fetched as needed; at most `max_pages` of them."""
+        return self._walk(_Progress(max_pages, None))
+
+    async def iter_items(
+        self, *, limit: int | None = None, max_pages: int | None = None
+    ) -> AsyncIterator[T]:
+        """Every item of every page; at most `limit` items, from at most `max_pages` pages."""
+        progress = _Progress(max_pages, limit)
+        async for page in self._walk(progress):
+            for item in progress.take(page):
+                yield item
+
+    async def _walk(self, progress: _Progress) -> AsyncIterator[Page[T]]:
         await self._load()
         page = self.first_page
         yield page
-        seen: set[str] = set()
-        while (params := next_page_request(page)) is not None:
-            _check_progress(params, seen)
+        while (params := progress.next_request(page)) is not None:
             page = await self._fetch(params)
             yield page
 
-    async def __aiter__(self) -> AsyncIterator[T]:
-        async for page in self.iter_pages():
-            for item in page.data:
-                yield item
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self.iter_items()
+
+    def __iter__(self) -> Iterator[T]:
+        raise TypeError(
+            "AsyncPager is an async iterator: use `async for item in pager`, or `await` it "
+            "for the first page (a sync loop needs TaskMasterClient)"
+        )
 
     def __repr__(self) -> str:
         if self._first is None:

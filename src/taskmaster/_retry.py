@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from ._deadline import install as install_deadline
+from ._deadline import start_attempt
 from ._logs import logger
 
 if TYPE_CHECKING:
@@ -43,6 +45,8 @@ DEFAULT_RETRY_ON = frozenset({429, 500, 502, 503, 504})
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"})
 _KEYED_METHODS = frozenset({"POST", "PATCH"})
 _ATTEMPT = "taskmaster.attempt"
+# How many retries the returned response took (`APIResponse.retries_taken` reads it).
+RETRIES_TAKEN = "taskmaster.retries_taken"
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
@@ -202,6 +206,7 @@ class RetryTransport(httpx.BaseTransport):
         self, inner: httpx.BaseTransport, policy: RetryPolicy, *, owns_inner: bool = True
     ) -> None:
         self.inner = inner
+        install_deadline(inner)
         self.policy = policy
         self._owns_inner = owns_inner
 
@@ -215,6 +220,7 @@ class RetryTransport(httpx.BaseTransport):
             request.headers[RETRY_COUNT] = str(attempt)
             started = time.perf_counter() if debug else 0.0
             try:
+                start_attempt(request)
                 response = self.inner.handle_request(request)
             except httpx.TransportError as exc:
                 if not self.policy.retry_error(request, exc, retries):
@@ -225,9 +231,11 @@ class RetryTransport(httpx.BaseTransport):
                 if debug:
                     _log_response(request, response.status_code, attempt, started)
                 if not self.policy.retry_status(request, response.status_code, retries):
+                    response.extensions[RETRIES_TAKEN] = retries
                     return response
                 delay = self.policy.delay(retries, response.headers.get("Retry-After"))
                 if delay is None:
+                    response.extensions[RETRIES_TAKEN] = retries
                     return response
                 response.close()
                 _log_retry(request, attempt, f"status {response.status_code}", delay)
@@ -255,6 +263,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self, inner: httpx.AsyncBaseTransport, policy: RetryPolicy, *, owns_inner: bool = True
     ) -> None:
         self.inner = inner
+        install_deadline(inner)
         self.policy = policy
         self._owns_inner = owns_inner
 
@@ -268,6 +277,7 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
             request.headers[RETRY_COUNT] = str(attempt)
             started = time.perf_counter() if debug else 0.0
             try:
+                start_attempt(request)
                 response = await self.inner.handle_async_request(request)
             except httpx.TransportError as exc:
                 if not self.policy.retry_error(request, exc, retries):
@@ -278,9 +288,11 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
                 if debug:
                     _log_response(request, response.status_code, attempt, started)
                 if not self.policy.retry_status(request, response.status_code, retries):
+                    response.extensions[RETRIES_TAKEN] = retries
                     return response
                 delay = self.policy.delay(retries, response.headers.get("Retry-After"))
                 if delay is None:
+                    response.extensions[RETRIES_TAKEN] = retries
                     return response
                 await response.aclose()
                 _log_retry(request, attempt, f"status {response.status_code}", delay)

@@ -15,7 +15,6 @@ anything else (4408 slow consumer, 1001/1012 server restart, a dropped socket) r
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import threading
 import time
@@ -31,6 +30,8 @@ from ._exceptions import (
     TaskMasterError,
     error_for_problem,
 )
+from ._json import PARSE_ERRORS, loads
+from ._logs import logger
 
 if TYPE_CHECKING:
     from taskmaster_api.models import Event
@@ -76,8 +77,12 @@ class _StreamState:
         self.max_backoff = max_backoff
         self.failures = 0
         self.renewed = False
-        self.oldest_seq: int | None = None
+        self.must_renew = False  # a 4401 asked for a new token before the next connection
+        self.token_used: str | None = None  # the token of the last handshake
+        self.resync: dict[str, Any] = {}  # the server's resync_required message
         self.closed = False
+        # `websockets.connect` arguments: the client's proxy and TLS settings (`_connections`).
+        self.connect_options: dict[str, Any] = {}
         self._query: dict[str, str] = {}
         if types:
             names = [types] if isinstance(types, str) else [getattr(t, "value", t) for t in types]
@@ -104,13 +109,20 @@ class _StreamState:
                 response=self._response(401, "unauthorized", "no access token"),
                 problem=None,
             )
+        self.token_used = token
         return [SUBPROTOCOL, f"bearer.{token}"]
 
     def handle(self, raw: str | bytes) -> Event | None:
         """The event in a server message, or None for a heartbeat / duplicate."""
         from taskmaster_api.models import Event
 
-        message = json.loads(raw)
+        try:
+            message = loads(raw)
+        except ValueError:
+            message = None
+        if not isinstance(message, dict):
+            logger.warning("the event stream sent a malformed message; reconnecting")
+            raise _Closed(None, "malformed message")
         kind = message.get("kind")
         self.failures = 0
         self.renewed = False
@@ -121,18 +133,18 @@ class _StreamState:
                 self.last_seq = seq
             return None
         if kind == "resync_required":
-            self.oldest_seq = message.get("oldest_seq")
+            self.resync = {k: v for k, v in message.items() if k != "kind"}
             return None
-        if kind != "event":
+        payload = message.get("event")
+        if kind != "event" or not isinstance(payload, dict):
             return None  # a newer server's message kind
-        payload = message.get("event") or {}
         seq = payload.get("seq")
         if not isinstance(seq, int) or (self.last_seq is not None and seq <= self.last_seq):
             return None
         self.last_seq = seq
         try:
             return Event.from_dict(payload)
-        except (KeyError, TypeError, ValueError):
+        except PARSE_ERRORS:
             return None  # an event type newer than this SDK: skipped, as the spec allows
 
     def after_close(self, closed: _Closed) -> bool:
@@ -141,21 +153,41 @@ class _StreamState:
         if closed.code == 4401:
             if self.renewed or not self.auth.can_renew():
                 raise self._error(401, "unauthorized", closed.reason or "unauthenticated")
-            self.renewed = True
+            self.renewed = self.must_renew = True
             return True
         if closed.code == 1008:
             raise InvalidRequestError(f"The event stream refused the request: {closed.reason}")
         if closed.code in _FATAL:
             slug, status = _FATAL[closed.code]
-            detail = closed.reason
             if closed.code == 4410:
-                detail = (
-                    f"The event log no longer reaches back to seq {self.last_seq} "
-                    f"(oldest kept: {self.oldest_seq}); fetch the current state, then subscribe "
-                    "again from the latest seq."
-                )
-            raise self._error(status, slug, detail, oldest_seq=self.oldest_seq)
+                raise self._error(status, slug, self._resync_detail(closed.reason), **self.resync)
+            raise self._error(status, slug, closed.reason)
         return False
+
+    @property
+    def oldest_seq(self) -> int | None:
+        oldest = self.resync.get("oldest_seq")
+        return oldest if isinstance(oldest, int) else None
+
+    def _resync_detail(self, reason: str) -> str:
+        """Why the stream cannot resume after `last_seq`: too old for the log's retention, or
+        ahead of its latest seq (a restored database, a reset counter). Both are answered alike:
+        fetch the current state, then subscribe again from the latest seq."""
+        after = "fetch the current state, then subscribe again from the latest seq."
+        oldest = self.oldest_seq
+        if self.last_seq is not None and oldest is not None and self.last_seq < oldest - 1:
+            return (
+                f"The event log no longer reaches back to seq {self.last_seq} "
+                f"(oldest kept: {oldest}); {after}"
+            )
+        latest = self.resync.get("latest_seq")
+        if self.last_seq is not None and (oldest is None or self.last_seq >= oldest - 1):
+            behind = f" (latest: {latest})" if isinstance(latest, int) else ""
+            return (
+                f"seq {self.last_seq} is ahead of the event log{behind}, as after a restore or a "
+                f"reset ({reason or 'resync required'}); {after}"
+            )
+        return f"The event stream cannot resume ({reason or 'resync required'}); {after}"
 
     def backoff(self) -> float:
         delay = min(0.25 * 2**self.failures, self.max_backoff)
@@ -177,28 +209,6 @@ def _close_of(exc: Exception) -> _Closed:
     if received is not None:
         return _Closed(received.code, received.reason)
     return _Closed(None, str(exc))
-
-
-def _run_sync_flow(http: httpx.Client, flow: Any) -> None:
-    try:
-        request = next(flow)
-        while True:
-            response = http.send(request, auth=None)
-            response.read()
-            request = flow.send(response)
-    except StopIteration:
-        pass
-
-
-async def _run_async_flow(http: httpx.AsyncClient, flow: Any) -> None:
-    try:
-        request = next(flow)
-        while True:
-            response = await http.send(request, auth=None)
-            await response.aread()
-            request = flow.send(response)
-    except StopIteration:
-        pass
 
 
 class EventSubscription:
@@ -235,17 +245,21 @@ class EventSubscription:
             except _Closed as closed:
                 if self._state.stopped():
                     return
-                if self._state.after_close(closed):
-                    _run_sync_flow(self._http, self._state.auth.renew_flow())
-                    continue
-                time.sleep(self._state.backoff())
+                if not self._state.after_close(closed):
+                    time.sleep(self._state.backoff())
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return self._http.send(request, auth=None)
+        except httpx.HTTPError as exc:  # the server is unreachable: reconnect with backoff
+            raise _Closed(None, f"token renewal failed: {exc}") from None
 
     def _prepare(self) -> None:
         auth = self._state.auth
-        if auth.needs_preparing():
-            with auth.lock:
-                if auth.needs_preparing():
-                    _run_sync_flow(self._http, auth.prepare_flow())
+        if self._state.must_renew:
+            auth.run(self._send, auth.renew_flow, auth.unchanged(self._state.token_used))
+            self._state.must_renew = False
+        auth.run(self._send, auth.prepare_flow, auth.needs_preparing)
 
     def _connection(self) -> Iterator[Event]:
         from websockets.exceptions import InvalidHandshake
@@ -258,6 +272,7 @@ class EventSubscription:
                 subprotocols=self._state.subprotocols(),  # type: ignore[arg-type]
                 open_timeout=10,
                 close_timeout=2,
+                **self._state.connect_options,
             )
         except (OSError, InvalidHandshake, TimeoutError) as exc:
             raise _Closed(None, str(exc)) from None
@@ -323,17 +338,21 @@ class AsyncEventSubscription:
             except _Closed as closed:
                 if self._state.stopped():
                     return
-                if self._state.after_close(closed):
-                    await _run_async_flow(self._http, self._state.auth.renew_flow())
-                    continue
-                await asyncio.sleep(self._state.backoff())
+                if not self._state.after_close(closed):
+                    await asyncio.sleep(self._state.backoff())
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await self._http.send(request, auth=None)
+        except httpx.HTTPError as exc:
+            raise _Closed(None, f"token renewal failed: {exc}") from None
 
     async def _prepare(self) -> None:
         auth = self._state.auth
-        if auth.needs_preparing():
-            async with auth.async_lock():
-                if auth.needs_preparing():
-                    await _run_async_flow(self._http, auth.prepare_flow())
+        if self._state.must_renew:
+            await auth.arun(self._send, auth.renew_flow, auth.unchanged(self._state.token_used))
+            self._state.must_renew = False
+        await auth.arun(self._send, auth.prepare_flow, auth.needs_preparing)
 
     async def _connection(self) -> AsyncIterator[Event]:
         from websockets.asyncio.client import connect
@@ -346,6 +365,7 @@ class AsyncEventSubscription:
                 subprotocols=self._state.subprotocols(),  # type: ignore[arg-type]
                 open_timeout=10,
                 close_timeout=2,
+                **self._state.connect_options,
             )
         except (OSError, InvalidHandshake, TimeoutError) as exc:
             raise _Closed(None, str(exc)) from None

@@ -2,17 +2,22 @@
 
 The middleware stack, outermost first::
 
+    ProxyHeadersMiddleware     X-Forwarded-For/-Proto, only from TASKMASTER_TRUSTED_PROXIES
     RequestContextMiddleware   request id, rate-limit headers, access log, last-resort 500
     GZipMiddleware             large responses
     ExceptionMiddleware        connexion's, with our problem+json handlers (errors.py)
     BodyLimitMiddleware        413 for oversized bodies
     MethodGuardMiddleware      405 + Allow from the spec's path table
-    SwaggerUIMiddleware        (unused: docs.py serves the UIs and the spec)
     RoutingMiddleware          operationId from method + path
     SecurityMiddleware         bearer tokens (auth/security.py)
+    MediaTypeMiddleware        415 unless a body is the JSON its operation takes
     RequestValidationMiddleware   parameters and bodies (validation.py)
-    ResponseValidationMiddleware  on when settings.validate_responses (tests)
+    ResponseValidationMiddleware  only when settings.validate_responses (tests)
     LifespanMiddleware, ContextMiddleware
+
+connexion's default stack also has SwaggerUIMiddleware; docs.py serves the UIs and the spec, and
+that middleware would still route every request through two routers on the way, so it is left
+out, as is response validation when it is off (a pass-through layer per request).
 
 WebSocket requests to ``/api/v1/events/ws`` bypass the stack (events/asgi.py).
 """
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import copy
 import importlib
+import ipaddress
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -36,18 +42,20 @@ from connexion.middleware.request_validation import RequestValidationMiddleware
 from connexion.middleware.response_validation import ResponseValidationMiddleware
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.security import SecurityMiddleware
-from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from taskmaster_server import docs
 from taskmaster_server.auth.security import SECURITY_MAP
+from taskmaster_server.dispatch import PreparedApi
 from taskmaster_server.errors import ErrorHandlers
 from taskmaster_server.events.asgi import EventService, StreamingApp
 from taskmaster_server.log import configure_logging
 from taskmaster_server.middleware.body_limit import BodyLimitMiddleware
+from taskmaster_server.middleware.media_type import MediaTypeMiddleware
 from taskmaster_server.middleware.method_guard import MethodGuardMiddleware
 from taskmaster_server.middleware.request_context import RequestContextMiddleware
 from taskmaster_server.openapi import ApiSpec
@@ -103,20 +111,23 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
         __name__,
         lifespan=lifespan,
         middlewares=[
+            *_proxy_headers(settings),
             partial(RequestContextMiddleware, runtime=runtime),
             partial(GZipMiddleware, minimum_size=1024),
             ExceptionMiddleware,
             partial(BodyLimitMiddleware, max_bytes=settings.max_body_bytes),
             partial(MethodGuardMiddleware, spec=runtime.spec),
-            SwaggerUIMiddleware,
             RoutingMiddleware,
             SecurityMiddleware,
+            partial(MediaTypeMiddleware, spec=runtime.spec),
             RequestValidationMiddleware,
-            ResponseValidationMiddleware,
+            *([ResponseValidationMiddleware] if settings.validate_responses else []),
             LifespanMiddleware,
             ContextMiddleware,
         ],
     )
+    # Before add_api: the operations it registers then prepare each handler call once.
+    app._middleware_app.api_cls = PreparedApi
     app.add_api(
         copy.deepcopy(runtime.spec.raw),
         resolver=OperationResolver(runtime.spec),
@@ -134,6 +145,16 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
     setattr(app, RUNTIME_ATTRIBUTE, runtime)
     app.events = events
     return app
+
+
+def _proxy_headers(settings: Settings) -> list[Callable[..., Any]]:
+    """Who may say who the client is. The login limits count per client address, so a
+    forwarded address is believed only from the proxies the operator named: trusting anyone
+    would let a client pick a fresh address for every attempt."""
+    if not settings.trusted_proxies:
+        return []
+    trusted = [str(ipaddress.ip_network(p, strict=False)) for p in settings.trusted_proxies]
+    return [partial(ProxyHeadersMiddleware, trusted_hosts=trusted)]
 
 
 def runtime_of(app: AsyncApp) -> Runtime:

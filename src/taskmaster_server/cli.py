@@ -17,6 +17,7 @@ from taskmaster_server.db.migrate import upgrade
 from taskmaster_server.db.session import Database
 from taskmaster_server.log import configure_logging
 from taskmaster_server.problems import Problem
+from taskmaster_server.read_deadlines import PROTOCOL
 from taskmaster_server.settings import Settings
 
 __all__ = ["app", "main"]
@@ -66,7 +67,10 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        # The app trusts forwarded headers itself, from TASKMASTER_TRUSTED_PROXIES only
+        # (uvicorn's own default would trust any client on 127.0.0.1).
+        proxy_headers=False,
+        http=PROTOCOL,
         log_config=None,
     )
 
@@ -74,9 +78,13 @@ def serve(
 @app.command("migrate")
 def migrate_command(database_url: DatabaseUrl = None) -> None:
     """Create or upgrade the schema (Alembic migrations to head)."""
+    from taskmaster_server.db.revisions import current_revisions, describe_upgrade
+
     settings = _settings(database_url)
+    before = current_revisions(settings.database_url)
     upgrade(settings.database_url)
-    typer.echo("database is at the latest revision")
+    after = current_revisions(settings.database_url)
+    typer.echo(describe_upgrade(settings.database_url, before, after))
 
 
 @app.command("create-account")

@@ -17,6 +17,7 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
 from taskmaster_server.context import SCOPE_KEY, RequestState
+from taskmaster_server.db.outage import RETRY_AFTER_SECONDS, database_unavailable
 from taskmaster_server.openapi import ApiSpec
 from taskmaster_server.problems import Problem
 
@@ -50,7 +51,10 @@ class ErrorHandlers:
 
     def problem(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         if isinstance(exc, Problem):
-            if exc.status >= 500:
+            # A 503 is the server shedding load or waiting for a dependency, said on purpose
+            # (and logged where it is decided); one error line per refused request would turn
+            # a flood of requests into a flood of logs.
+            if exc.status >= 500 and exc.slug != "service-unavailable":
                 _log.error("%r", exc, extra={"request_id": _request_id(request)})
             return render(request, exc)
         if isinstance(exc, NonConformingResponse):
@@ -88,8 +92,23 @@ class ErrorHandlers:
         return render(request, Problem.for_status(exc.status_code, str(exc.detail)))
 
     def unexpected(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+        if database_unavailable(exc):
+            _log.warning(
+                "database unavailable: %s",
+                type(exc).__name__,
+                extra={"request_id": _request_id(request)},
+            )
+            return render(request, _database_unavailable())
         _log.error("unhandled error", exc_info=exc, extra={"request_id": _request_id(request)})
         return render(request, _internal())
+
+
+def _database_unavailable() -> Problem:
+    return Problem(
+        "service-unavailable",
+        "The database is unavailable right now; retry shortly.",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 def _internal() -> Problem:

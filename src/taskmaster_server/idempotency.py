@@ -1,35 +1,43 @@
-"""``Idempotency-Key``: the first response of a POST/PATCH is stored (per account + key) and
-replayed for retries.
+"""``Idempotency-Key``: the first successful response of a POST/PATCH is stored (per account +
+key) and replayed, with ``Idempotent-Replayed: true``, for retries.
 
-The record is created *before* the write runs, as ``running``: a retry arriving meanwhile gets
-``409 idempotency-in-progress``; one arriving later gets the stored response with
-``Idempotent-Replayed: true``. The same key with another request (method, path, query or body)
-is ``422 idempotency-key-reused``. Only successful responses are stored: after an error the
-record is dropped, so a retry runs again. A ``running`` record older than ``LOCK_SECONDS`` is
-taken over (its request died with the process).
+The claim, the write and the stored response are one transaction: ``IdempotencyStore.claim``
+opens it and the handler's own ``write()`` joins it, so the change and its record commit
+together or not at all. A process that dies mid-request therefore leaves nothing behind, and
+the retry runs afresh at once: no lock outlives the request that held it.
+
+While the first request runs, a retry with the same key answers ``409 idempotency-in-progress``:
+in the same process from the set of running keys; across processes on PostgreSQL from a
+transaction-scoped advisory lock, which the database drops when the transaction ends, however
+it ends. On SQLite a retry from another process queues on the database's write lock instead and
+then replays the stored response. The same key with another request (method, path, query or
+body) is ``422 idempotency-key-reused``. Errors are not stored: the write rolls back with them,
+so a retry runs again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, insert, select, text
+from sqlalchemy.orm import Session
 
 from taskmaster_server.db.models import IdempotencyRecord
 from taskmaster_server.db.session import Database
 from taskmaster_server.db.types import utcnow
 from taskmaster_server.problems import Problem
-from taskmaster_server.services.transaction import write
+from taskmaster_server.services.transaction import Transaction, write
 
-__all__ = ["IdempotencyStore", "StoredResponse", "fingerprint"]
+__all__ = ["Claim", "IdempotencyStore", "StoredResponse", "fingerprint"]
 
-LOCK_SECONDS = 60
 REPLAYED_HEADERS = ("location", "etag", "content-type")
 
 
@@ -58,77 +66,108 @@ def _in_progress() -> Problem:
     )
 
 
+def _advisory_key(account_id: uuid.UUID, key: str) -> int:
+    """A signed 64-bit lock id for (account, key); a collision only costs a spurious 409."""
+    digest = hashlib.sha256(f"{account_id}:{key}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+@dataclass
+class Claim:
+    """A request's hold on its key, inside the transaction that its write joins."""
+
+    tx: Transaction
+    # The response to replay; None: run the request, then ``keep`` its response.
+    stored: StoredResponse | None
+    kept: StoredResponse | None = None
+
+    def keep(self, response: StoredResponse) -> None:
+        """Store ``response`` for the key, in the same commit as the write."""
+        self.kept = response
+
+
 class IdempotencyStore:
     def __init__(self, db: Database, ttl_seconds: int) -> None:
         self._db = db
         self._ttl = timedelta(seconds=ttl_seconds)
+        self._running: set[tuple[uuid.UUID, str]] = set()
+        self._running_lock = threading.Lock()
 
-    def begin(self, account_id: uuid.UUID, key: str, digest: str) -> StoredResponse | None:
-        """The stored response to replay, or None when the caller should run the request."""
+    @contextmanager
+    def claim(self, account_id: uuid.UUID, key: str, digest: str) -> Iterator[Claim]:
+        """Open the request's write transaction holding ``key``; commit when the block ends.
+
+        Raises ``409 idempotency-in-progress`` while another request holds the key and ``422
+        idempotency-key-reused`` when ``digest`` differs from the stored request's.
+        """
+        running = (account_id, key)
+        with self._running_lock:
+            if running in self._running:
+                raise _in_progress()
+            self._running.add(running)
         try:
             with write(self._db) as tx:
-                return self._claim(tx.session, account_id, key, digest)
-        except IntegrityError:
-            # Another process inserted the same key between our read and our insert.
-            raise _in_progress() from None
+                tx.checkpoint = "idempotent"
+                self._lock(tx.session, account_id, key)
+                claim = Claim(tx, self._lookup(tx.session, account_id, key, digest))
+                yield claim
+                if claim.stored is None and claim.kept is not None:
+                    self._store(tx.session, account_id, key, digest, claim.kept)
+        finally:
+            with self._running_lock:
+                self._running.discard(running)
 
-    def _claim(
-        self, session: Any, account_id: uuid.UUID, key: str, digest: str
+    def _lock(self, session: Session, account_id: uuid.UUID, key: str) -> None:
+        # SQLite needs nothing more: the transaction began with the database's write lock.
+        if session.get_bind().dialect.name != "postgresql":
+            return
+        taken = session.scalar(
+            text("SELECT pg_try_advisory_xact_lock(:id)"), {"id": _advisory_key(account_id, key)}
+        )
+        if not taken:
+            raise _in_progress()
+
+    def _lookup(
+        self, session: Session, account_id: uuid.UUID, key: str, digest: str
     ) -> StoredResponse | None:
-        now = utcnow()
-        row = session.get(IdempotencyRecord, (account_id, key), with_for_update=True)
-        if row is not None and row.expires_at <= now:
-            session.delete(row)
-            session.flush()
-            row = None
+        where = (IdempotencyRecord.account_id == account_id, IdempotencyRecord.key == key)
+        row = session.scalars(select(IdempotencyRecord).where(*where)).one_or_none()
         if row is None:
-            session.add(
-                IdempotencyRecord(
-                    account_id=account_id,
-                    key=key,
-                    fingerprint=digest,
-                    state="running",
-                    locked_until=now + timedelta(seconds=LOCK_SECONDS),
-                    created_at=now,
-                    expires_at=now + self._ttl,
-                )
-            )
-            session.flush()
+            return None
+        if row.expires_at <= utcnow():
+            session.execute(delete(IdempotencyRecord).where(*where))
             return None
         if row.fingerprint != digest:
             raise Problem(
                 "idempotency-key-reused",
                 "This Idempotency-Key was used for a different request; use a new key.",
             )
-        if row.state == "running":
-            if row.locked_until > now:
-                raise _in_progress()
-            row.locked_until = now + timedelta(seconds=LOCK_SECONDS)
-            return None
-        return StoredResponse(
-            row.status_code, dict(row.headers or {}), row.body or b"", row.media_type
-        )
+        return StoredResponse(row.status_code, dict(row.headers), row.body, row.media_type)
 
-    def finish(self, account_id: uuid.UUID, key: str, response: StoredResponse) -> None:
-        with write(self._db) as tx:
-            row = tx.session.get(IdempotencyRecord, (account_id, key), with_for_update=True)
-            if row is None:
-                return
-            row.state = "done"
-            row.status_code = response.status
-            row.headers = {
-                k: v for k, v in response.headers.items() if k.lower() in REPLAYED_HEADERS
-            }
-            row.body = response.body
-            row.media_type = response.media_type
-
-    def abandon(self, account_id: uuid.UUID, key: str) -> None:
-        with write(self._db) as tx:
-            tx.session.execute(
-                delete(IdempotencyRecord).where(
-                    IdempotencyRecord.account_id == account_id, IdempotencyRecord.key == key
-                )
+    def _store(
+        self,
+        session: Session,
+        account_id: uuid.UUID,
+        key: str,
+        digest: str,
+        response: StoredResponse,
+    ) -> None:
+        now: datetime = utcnow()
+        session.execute(
+            insert(IdempotencyRecord).values(
+                account_id=account_id,
+                key=key,
+                fingerprint=digest,
+                status_code=response.status,
+                headers={
+                    k: v for k, v in response.headers.items() if k.lower() in REPLAYED_HEADERS
+                },
+                body=response.body,
+                media_type=response.media_type,
+                created_at=now,
+                expires_at=now + self._ttl,
             )
+        )
 
     def purge_expired(self) -> int:
         with write(self._db) as tx:

@@ -1,45 +1,25 @@
 """Structured JSON logs, one object per line, with secrets redacted.
 
 The access log writes one line per request (method, path, status, duration, request id,
-account). Nothing logs headers or bodies; the redaction below is the second line of defence for
-anything that reaches a message anyway (an exception text quoting a token, say).
+account). Nothing logs headers or bodies; the redaction (`taskmaster._redaction`, shared with
+the SDK) is the second line of defence for anything that reaches a message anyway (an exception
+text quoting a token, say).
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 from datetime import UTC, datetime
 from typing import Any
 
+# One list of secret patterns for the SDK's logs and the server's (tests/sdk/test_redaction.py).
+from taskmaster._redaction import redact
+
 __all__ = ["ACCESS_LOGGER", "JsonFormatter", "configure_logging", "redact"]
 
 ACCESS_LOGGER = "taskmaster.access"
-
-_SECRET_PATTERNS = [
-    # bearer tokens and JWTs anywhere in a text
-    (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"), r"\1[REDACTED]"),
-    (re.compile(r"eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*"), "[REDACTED-JWT]"),
-    # our opaque secrets: refresh tokens, webhook secrets, stream tickets
-    (re.compile(r"\b(rt|whsec|tk)_[A-Za-z0-9+/=_-]+"), r"\1_[REDACTED]"),
-    # "password": "...", password=..., token=... in JSON or query strings
-    (
-        re.compile(
-            r"(?i)([\"']?(?:password|refresh_token|access_token|secret|ticket|token)[\"']?\s*[:=]\s*)"
-            r"(\"[^\"]*\"|'[^']*'|[^&\s,}]+)"
-        ),
-        r"\1[REDACTED]",
-    ),
-]
-
-
-def redact(text: str) -> str:
-    for pattern, replacement in _SECRET_PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
-
 
 _RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 

@@ -6,7 +6,7 @@ side) never share state through module globals.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from taskmaster_server.auth.keys import KeyRing
 from taskmaster_server.auth.passwords import Passwords
@@ -16,6 +16,7 @@ from taskmaster_server.db.session import Database
 from taskmaster_server.idempotency import IdempotencyStore
 from taskmaster_server.openapi import ApiSpec, spec_path
 from taskmaster_server.ratelimit import RateLimits
+from taskmaster_server.services.actors import MembershipCache
 from taskmaster_server.settings import Settings
 
 __all__ = ["Runtime"]
@@ -32,6 +33,7 @@ class Runtime:
     spec: ApiSpec
     refresh: RefreshTokens
     idempotency: IdempotencyStore
+    memberships: MembershipCache = field(default_factory=MembershipCache)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -53,11 +55,16 @@ class Runtime:
             keys=keys,
             tokens=tokens,
             passwords=Passwords(
-                time_cost=settings.argon2_time_cost, memory_kib=settings.argon2_memory_kib
+                time_cost=settings.argon2_time_cost,
+                memory_kib=settings.argon2_memory_kib,
+                workers=settings.password_hash_workers,
+                queue=settings.password_hash_queue,
             ),
             limits=RateLimits(
                 api=settings.rate_limit,
                 login=settings.login_rate_limit,
+                login_ip=settings.login_ip_rate_limit,
+                login_email=settings.login_email_rate_limit,
                 redis_url=settings.redis_url,
             ),
             spec=ApiSpec(spec_path()),

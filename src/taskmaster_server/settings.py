@@ -21,6 +21,16 @@ TASKMASTER_REFRESH_TOKEN_TTL           ``2592000`` seconds (30 days)
 TASKMASTER_REFRESH_REUSE_GRACE         ``10`` seconds
 TASKMASTER_RATE_LIMIT                  ``600/minute`` per account
 TASKMASTER_LOGIN_RATE_LIMIT            ``10/minute`` per client address + email
+TASKMASTER_LOGIN_IP_RATE_LIMIT         ``60/minute`` per client address, any email
+TASKMASTER_LOGIN_EMAIL_RATE_LIMIT      ``100/hour`` per email (account), any client address
+TASKMASTER_TRUSTED_PROXIES             unset: ``X-Forwarded-For``/``-Proto`` are ignored; else
+                                       comma-separated proxy IPs/CIDRs whose headers are trusted
+TASKMASTER_PASSWORD_HASH_WORKERS       ``1`` password checks (argon2) running at once
+TASKMASTER_PASSWORD_HASH_QUEUE         ``4`` logins waiting for a worker; beyond that login
+                                       answers 503 with ``Retry-After``
+TASKMASTER_HEADER_TIMEOUT              ``10.0`` seconds for a client to send a request's headers
+                                       (``serve``); slower connections are closed
+TASKMASTER_BODY_TIMEOUT                ``30.0`` seconds for a client to send a request's body
 TASKMASTER_MAX_BODY_BYTES              ``1048576``
 TASKMASTER_REQUIRE_IF_MATCH            ``false`` (``true``: PATCH/DELETE of a task needs If-Match)
 TASKMASTER_IDEMPOTENCY_TTL             ``86400`` seconds
@@ -88,6 +98,13 @@ class Settings:
     refresh_reuse_grace: int = 10
     rate_limit: str = "600/minute"
     login_rate_limit: str = "10/minute"
+    login_ip_rate_limit: str = "60/minute"
+    login_email_rate_limit: str = "100/hour"
+    trusted_proxies: tuple[str, ...] = ()
+    password_hash_workers: int = 1
+    password_hash_queue: int = 4
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
     max_body_bytes: int = 1024 * 1024
     require_if_match: bool = False
     idempotency_ttl: int = 24 * 3600
@@ -162,6 +179,13 @@ _ENV: dict[str, tuple[str, Any]] = {
     "refresh_reuse_grace": ("TASKMASTER_REFRESH_REUSE_GRACE", int),
     "rate_limit": ("TASKMASTER_RATE_LIMIT", str),
     "login_rate_limit": ("TASKMASTER_LOGIN_RATE_LIMIT", str),
+    "login_ip_rate_limit": ("TASKMASTER_LOGIN_IP_RATE_LIMIT", str),
+    "login_email_rate_limit": ("TASKMASTER_LOGIN_EMAIL_RATE_LIMIT", str),
+    "trusted_proxies": ("TASKMASTER_TRUSTED_PROXIES", _networks),
+    "password_hash_workers": ("TASKMASTER_PASSWORD_HASH_WORKERS", int),
+    "password_hash_queue": ("TASKMASTER_PASSWORD_HASH_QUEUE", int),
+    "header_timeout": ("TASKMASTER_HEADER_TIMEOUT", float),
+    "body_timeout": ("TASKMASTER_BODY_TIMEOUT", float),
     "max_body_bytes": ("TASKMASTER_MAX_BODY_BYTES", int),
     "require_if_match": ("TASKMASTER_REQUIRE_IF_MATCH", _bool),
     "idempotency_ttl": ("TASKMASTER_IDEMPOTENCY_TTL", int),

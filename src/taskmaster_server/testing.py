@@ -3,6 +3,7 @@ uvicorn on 127.0.0.1 in a background thread."""
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -43,13 +44,23 @@ class LiveServer:
 
     app: ASGIApp
     api_path: str = "/api/v1"
+    http: str | type[asyncio.Protocol] = "auto"
 
     def start(self, timeout: float = 10.0) -> LiveServer:
         self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind(("127.0.0.1", 0))
         self.port = self._socket.getsockname()[1]
-        config = uvicorn.Config(self.app, log_config=None, access_log=False, lifespan="on")
+        # The app reads forwarded headers itself (TASKMASTER_TRUSTED_PROXIES); uvicorn's own
+        # handling would trust them from any client on 127.0.0.1.
+        config = uvicorn.Config(
+            self.app,
+            log_config=None,
+            access_log=False,
+            lifespan="on",
+            proxy_headers=False,
+            http=self.http,
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True

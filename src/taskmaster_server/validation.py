@@ -25,6 +25,8 @@ from jsonschema import Draft4Validator  # type: ignore[import-untyped]
 from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 from starlette.types import Receive, Scope
 
+from taskmaster_server.json_input import loads, representable_datetime, text_errors
+from taskmaster_server.pattern_messages import pattern_detail
 from taskmaster_server.problems import FieldError, Problem, field_error
 
 __all__ = ["VALIDATOR_MAP", "SchemaChecker", "checker_for", "parse_json_body", "schema_errors"]
@@ -63,6 +65,10 @@ def _detail(error: ValidationError) -> str:
         return "Must be one of: " + ", ".join(json.dumps(v) for v in value) + "."
     if validator == "format":
         return f"Not a valid {value}."
+    if validator == "pattern":
+        worded = pattern_detail(error.schema, error.instance)
+        if worded is not None:
+            return worded
     message = str(error.message)
     return message if message.endswith(".") else message + "."
 
@@ -109,6 +115,15 @@ def _is_uuid(value: object) -> bool:
 
 
 FORMATS.checks("uuid")(_is_uuid)
+_rfc3339 = FORMATS.checkers["date-time"][0]
+
+
+def _is_datetime(value: object) -> bool:
+    # RFC 3339 allows offsets that push an instant out of years 1-9999 once in UTC.
+    return bool(_rfc3339(value)) and representable_datetime(value)
+
+
+FORMATS.checks("date-time")(_is_datetime)
 
 
 class SchemaChecker:
@@ -118,27 +133,17 @@ class SchemaChecker:
         self._validator = Draft4RequestValidator(dict(schema), format_checker=FORMATS)
 
     def errors(self, instance: Any, prefix: str = "") -> list[FieldError]:
+        """Schema errors, and text no database can store (json_input.text_errors)."""
+        found = self.shape_errors(instance, prefix) + text_errors(instance, prefix)
+        return sorted(found, key=lambda e: e["pointer"])
+
+    def shape_errors(self, instance: Any, prefix: str = "") -> list[FieldError]:
         return schema_errors(self._validator.iter_errors(instance), prefix)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def parse_json_body(raw: bytes) -> Any:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise Problem(
-            "bad-request", f"The request body is not valid UTF-8 (byte {exc.start})."
-        ) from None
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except ValueError as exc:
-        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
-        raise Problem(
-            "bad-request", f"The request body is not well-formed JSON: {detail}."
-        ) from None
+    """The body as JSON within the API's limits (json_input.loads), else a ``400`` problem."""
+    return loads(raw)
 
 
 class BodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
@@ -167,7 +172,7 @@ class BodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
         if self._schema.get("type") == "array":
             # Items are validated one by one by the batch handler (per-item results).
             shape = {k: v for k, v in self._schema.items() if k != "items"}
-            errors = SchemaChecker(shape).errors(body)
+            errors = SchemaChecker(shape).shape_errors(body)
         else:
             errors = checker_for(self._schema).errors(body)
         if errors:

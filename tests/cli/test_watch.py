@@ -63,7 +63,7 @@ def test_watch_prints_live_events_as_they_happen(logged_in: Cli, user: Any) -> N
 def test_watch_needs_a_login(cli: Cli) -> None:
     result = cli("watch", "--count", "1")
     assert result.exit_code == 3
-    assert result.stderr.startswith("error: ")
+    assert result.stderr.startswith("error: not logged in to ")  # and no "listening on" first
 
 
 @pytest.mark.timeout(60)

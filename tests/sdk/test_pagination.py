@@ -6,7 +6,7 @@ import httpx
 import pytest
 import respx
 
-from taskmaster import APIError, AsyncPager, Page, SyncPager
+from taskmaster import APIError, AsyncPager, InvalidRequestError, Page, PaginationError, SyncPager
 from taskmaster._pagination import next_page_request
 from tests.sdk.conftest import task_json
 
@@ -146,3 +146,81 @@ def test_next_page_request_is_pure() -> None:
     assert next_page_request(Page([1, 2], True, request={"offset": 4})) == {"offset": 6}
     assert next_page_request(Page([], True, request={"offset": 4})) is None
     assert next_page_request(Page([1], True, next_after=9, request={"after": 1})) == {"after": 9}
+
+
+def _endless(router: respx.Router, *, fresh_items: bool) -> respx.Route:
+    """A server that always has another page, under a new cursor each time."""
+    same = [task_json(title="again")]
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        n = int(request.url.params.get("cursor", "c0")[1:])
+        data = [task_json(title=f"p{n}")] if fresh_items else same
+        return httpx.Response(
+            200, json={"data": data, "next_cursor": f"c{n + 1}", "has_more": True}
+        )
+
+    return router.get("/tasks").mock(side_effect=answer)
+
+
+def test_new_cursors_over_the_same_items_are_stopped(router, client_factory) -> None:
+    route = _endless(router, fresh_items=False)
+    client = client_factory(token="t", verify_tokens=False)
+    with pytest.raises(PaginationError, match="again on page") as caught:
+        list(client.list_tasks())
+    assert isinstance(caught.value, APIError)
+    assert route.call_count == 2
+
+
+async def test_new_cursors_over_the_same_items_are_stopped_async(
+    router, async_client_factory
+) -> None:
+    route = _endless(router, fresh_items=False)
+    client = async_client_factory(token="t", verify_tokens=False)
+    with pytest.raises(PaginationError):
+        [task async for task in client.list_tasks()]
+    assert route.call_count == 2
+
+
+def test_limit_and_max_pages_bound_an_endless_server(router, client_factory) -> None:
+    route = _endless(router, fresh_items=True)
+    client = client_factory(token="t", verify_tokens=False)
+    pager = client.list_tasks()
+    assert [t.title for t in pager.iter_items(limit=3)] == ["p0", "p1", "p2"]
+    assert route.call_count == 3  # the page after the limit is never fetched
+    assert len(list(pager.iter_pages(max_pages=4))) == 4
+    assert [t.title for t in pager.iter_items(max_pages=2)] == ["p0", "p1"]
+    with pytest.raises(InvalidRequestError, match="limit"):
+        list(pager.iter_items(limit=0))
+
+
+async def test_limit_and_max_pages_bound_an_endless_server_async(
+    router, async_client_factory
+) -> None:
+    route = _endless(router, fresh_items=True)
+    client = async_client_factory(token="t", verify_tokens=False)
+    pager = client.list_tasks()
+    assert [t.title async for t in pager.iter_items(limit=2, max_pages=5)] == ["p0", "p1"]
+    assert len([p async for p in pager.iter_pages(max_pages=3)]) == 3
+    assert route.call_count == 4  # the first page once, then pages 2 and 3 of the second walk
+
+
+def test_offset_paging_may_repeat_an_item(router, client_factory) -> None:
+    """A row inserted before the offset shifts the next page by one: not a server fault."""
+    shifted = task_json(title="shifted")
+    router.get("/tasks").mock(
+        side_effect=[
+            httpx.Response(200, json={"data": [shifted], "next_cursor": None, "has_more": True,
+                                      "total": 2}),
+            httpx.Response(200, json={"data": [shifted], "next_cursor": None, "has_more": False,
+                                      "total": 2}),
+        ]
+    )  # fmt: skip
+    client = client_factory(token="t", verify_tokens=False)
+    assert [t.title for t in client.list_tasks(offset=0, limit=1)] == ["shifted", "shifted"]
+
+
+async def test_a_sync_loop_over_an_async_pager_says_use_async_for(async_client_factory) -> None:
+    client = async_client_factory(token="t", verify_tokens=False)
+    with pytest.raises(TypeError, match="async for"):
+        for _ in client.list_tasks():  # type: ignore[attr-defined]
+            pass

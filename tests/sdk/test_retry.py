@@ -229,7 +229,7 @@ def test_with_options_changes_retries_but_shares_the_pool(router, client_factory
     assert patient.timeout.read == 5.0
     assert client.max_retries == 3
     assert client.timeout.read == 30.0
-    assert patient._inner is client._inner
+    assert patient._pool is client._pool
     with pytest.raises(ServerError):
         patient.get_task(TASK_ID)
     assert route.call_count == 1

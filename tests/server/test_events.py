@@ -155,6 +155,20 @@ async def test_retention_answers_410_resync_required(
     assert [e["seq"] for e in await _events(api_client, headers, after=2)] == [3]
 
 
+async def test_a_cursor_beyond_the_latest_seq_answers_410(
+    api_client: httpx.AsyncClient, make_user: Callable[..., ServerUser]
+) -> None:
+    headers = await auth(api_client, make_user())
+    ahead = await api_client.get("/events", headers=headers, params={"after": 1})
+    assert "seq 0 is the latest" in assert_problem(ahead, 410, "resync-required")["detail"]
+    for title in ("a", "b"):
+        await api_client.post("/tasks", headers=headers, json={"title": title})
+    response = await api_client.get("/events", headers=headers, params={"after": 3})
+    assert "seq 2 is the latest" in assert_problem(response, 410, "resync-required")["detail"]
+    latest = (await api_client.get("/events", headers=headers, params={"after": 2})).json()
+    assert latest == {"data": [], "next_after": 2, "has_more": False}
+
+
 async def test_stream_ticket(
     api_client: httpx.AsyncClient, make_user: Callable[..., ServerUser]
 ) -> None:

@@ -88,7 +88,7 @@ class Processes:
 
     def wait_until_up(self) -> None:
         for url, process in zip(self.api, self.processes, strict=True):
-            _wait_until_up(url, process, timeout=30)
+            _wait_until_up(url, process, timeout=90)
 
     def stop(self) -> None:
         for process in self.processes:

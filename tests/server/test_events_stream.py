@@ -145,6 +145,17 @@ def test_resync_required_when_retention_cut_the_log(api: Api, server_runtime: Ru
         assert next_event(ws)["event"]["seq"] == 2
 
 
+def test_resync_required_when_last_seq_is_beyond_the_log(api: Api) -> None:
+    """A restored database or a reset counter: the client's seq was never handed out here."""
+    api.task("a")
+    with api.stream("last_seq=2") as ws:
+        assert receive(ws) == {"kind": "resync_required", "oldest_seq": 1}
+        assert close_code(ws) == 4410
+    with api.stream("last_seq=1") as ws:  # the latest seq itself is a valid cursor
+        api.task("b")
+        assert next_event(ws)["event"]["seq"] == 2
+
+
 @pytest.fixture
 def strict_server(server_settings: Settings) -> Iterator[LiveServer]:
     """A server that sends a heartbeat every 0.3 s."""

@@ -22,6 +22,7 @@ from taskmaster import webhooks as sdk_webhooks
 from taskmaster_server.db.models import Account, Event, Webhook, WebhookDelivery
 from taskmaster_server.db.session import Database
 from taskmaster_server.db.types import utcnow
+from taskmaster_server.services.transaction import write
 from taskmaster_server.settings import Settings
 from taskmaster_server.webhooks import store
 from taskmaster_server.webhooks.dispatch import enqueue_deliveries
@@ -214,6 +215,30 @@ async def test_only_subscribed_types_of_enabled_hooks_are_queued(
         session.execute(update(Webhook).where(Webhook.id == hook.id).values(enabled=False))
     emit(db, hook.account_id)
     assert deliveries(db, hook) == []
+
+
+def test_a_write_queues_deliveries_only_for_accounts_with_an_enabled_hook(
+    db: Database, receiver: Receiver
+) -> None:
+    # The outbox learns whether an account has hooks from its seq reservation and skips the
+    # webhook lookup for the others: each account's answer must be its own and current.
+    hooked, disabled = make_hook(db, receiver.url), make_hook(db, receiver.url)
+    with db.write() as session:
+        session.execute(update(Webhook).where(Webhook.id == disabled.id).values(enabled=False))
+
+    def write_events() -> None:
+        with write(db) as tx:
+            for account_id in (hooked.account_id, disabled.account_id):
+                tx.emit("task.created", account_id, None, {"object": {"id": "x"}})
+
+    write_events()
+    assert [d.account_id for d in deliveries(db, hooked)] == [hooked.account_id]
+    assert deliveries(db, disabled) == []
+    with db.write() as session:
+        session.execute(update(Webhook).where(Webhook.id == disabled.id).values(enabled=True))
+    write_events()
+    assert len(deliveries(db, hooked)) == 2
+    assert [d.account_id for d in deliveries(db, disabled)] == [disabled.account_id]
 
 
 async def test_a_failing_receiver_is_retried_with_the_same_webhook_id(

@@ -11,6 +11,13 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="LoginRequest")
 
 
+def _masked(value: object) -> str:
+    """A secret's repr: its first characters only, nothing of a short one (`x-secret`)."""
+    if isinstance(value, str):
+        return repr(value[:6] + "...") if len(value) >= 24 else "'...'"
+    return repr(value)
+
+
 @_attrs_define
 class LoginRequest:
     """
@@ -70,3 +77,12 @@ class LoginRequest:
         )
 
         return login_request
+
+    def __repr__(self) -> str:
+        # taskmaster: the spec marks password `x-secret`.
+        fields = [
+            f"email={self.email!r}",
+            f"password={_masked(self.password)}",
+            f"account_id={self.account_id!r}",
+        ]
+        return f"{type(self).__name__}({', '.join(fields)})"

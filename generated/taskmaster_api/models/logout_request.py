@@ -10,6 +10,13 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="LogoutRequest")
 
 
+def _masked(value: object) -> str:
+    """A secret's repr: its first characters only, nothing of a short one (`x-secret`)."""
+    if isinstance(value, str):
+        return repr(value[:6] + "...") if len(value) >= 24 else "'...'"
+    return repr(value)
+
+
 @_attrs_define
 class LogoutRequest:
     """
@@ -43,3 +50,10 @@ class LogoutRequest:
         )
 
         return logout_request
+
+    def __repr__(self) -> str:
+        # taskmaster: the spec marks refresh_token `x-secret`.
+        fields = [
+            f"refresh_token={_masked(self.refresh_token)}",
+        ]
+        return f"{type(self).__name__}({', '.join(fields)})"

@@ -21,7 +21,7 @@ class Readiness:
         {'status': 'ready', 'checks': {'database': 'ok'}}
 
     Attributes:
-        status (str): `ready` when every check passed.
+        status (str): `ready` when every check passed; `degraded` when only optional ones failed.
         checks (ReadinessChecks): Each dependency and its state.
     """
 

@@ -10,6 +10,13 @@ from attrs import field as _attrs_field
 T = TypeVar("T", bound="StreamTicket")
 
 
+def _masked(value: object) -> str:
+    """A secret's repr: its first characters only, nothing of a short one (`x-secret`)."""
+    if isinstance(value, str):
+        return repr(value[:6] + "...") if len(value) >= 24 else "'...'"
+    return repr(value)
+
+
 @_attrs_define
 class StreamTicket:
     """
@@ -64,6 +71,16 @@ class StreamTicket:
 
         stream_ticket.additional_properties = d
         return stream_ticket
+
+    def __repr__(self) -> str:
+        # taskmaster: the spec marks ticket, url `x-secret`.
+        fields = [
+            f"ticket={_masked(self.ticket)}",
+            f"expires_at={self.expires_at!r}",
+            f"url={_masked(self.url)}",
+            f"additional_properties={self.additional_properties!r}",
+        ]
+        return f"{type(self).__name__}({', '.join(fields)})"
 
     @property
     def additional_keys(self) -> list[str]:

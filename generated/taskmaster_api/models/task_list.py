@@ -25,7 +25,8 @@ class TaskList:
         data (list[Task]):
         next_cursor (None | str): Pass as `cursor` for the next page.
         has_more (bool):
-        total (int | Unset): The number of matching tasks; only with `offset` paging.
+        total (int | Unset): The number of matching tasks, counted up to 10000 (a bound, not an estimate: a
+            value of 10000 means "10000 or more"); only with `offset` paging.
     """
 
     data: list[Task]

@@ -13,6 +13,13 @@ from ..models.token_pair_token_type import TokenPairTokenType
 T = TypeVar("T", bound="TokenPair")
 
 
+def _masked(value: object) -> str:
+    """A secret's repr: its first characters only, nothing of a short one (`x-secret`)."""
+    if isinstance(value, str):
+        return repr(value[:6] + "...") if len(value) >= 24 else "'...'"
+    return repr(value)
+
+
 @_attrs_define
 class TokenPair:
     """An access token and the refresh token that renews it.
@@ -102,6 +109,20 @@ class TokenPair:
 
         token_pair.additional_properties = d
         return token_pair
+
+    def __repr__(self) -> str:
+        # taskmaster: the spec marks access_token, refresh_token `x-secret`.
+        fields = [
+            f"access_token={_masked(self.access_token)}",
+            f"token_type={self.token_type!r}",
+            f"expires_in={self.expires_in!r}",
+            f"expires_at={self.expires_at!r}",
+            f"refresh_token={_masked(self.refresh_token)}",
+            f"refresh_expires_at={self.refresh_expires_at!r}",
+            f"account_id={self.account_id!r}",
+            f"additional_properties={self.additional_properties!r}",
+        ]
+        return f"{type(self).__name__}({', '.join(fields)})"
 
     @property
     def additional_keys(self) -> list[str]:

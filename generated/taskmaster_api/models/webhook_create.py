@@ -11,6 +11,13 @@ from ..types import UNSET, Unset
 T = TypeVar("T", bound="WebhookCreate")
 
 
+def _masked(value: object) -> str:
+    """A secret's repr: its first characters only, nothing of a short one (`x-secret`)."""
+    if isinstance(value, str):
+        return repr(value[:6] + "...") if len(value) >= 24 else "'...'"
+    return repr(value)
+
+
 @_attrs_define
 class WebhookCreate:
     """
@@ -101,3 +108,14 @@ class WebhookCreate:
         )
 
         return webhook_create
+
+    def __repr__(self) -> str:
+        # taskmaster: the spec marks secret `x-secret`.
+        fields = [
+            f"url={self.url!r}",
+            f"events={self.events!r}",
+            f"description={self.description!r}",
+            f"secret={_masked(self.secret)}",
+            f"enabled={self.enabled!r}",
+        ]
+        return f"{type(self).__name__}({', '.join(fields)})"

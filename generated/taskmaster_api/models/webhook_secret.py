@@ -10,6 +10,13 @@ from attrs import field as _attrs_field
 T = TypeVar("T", bound="WebhookSecret")
 
 
+def _masked(value: object) -> str:
+    """A secret's repr: its first characters only, nothing of a short one (`x-secret`)."""
+    if isinstance(value, str):
+        return repr(value[:6] + "...") if len(value) >= 24 else "'...'"
+    return repr(value)
+
+
 @_attrs_define
 class WebhookSecret:
     """
@@ -57,6 +64,15 @@ class WebhookSecret:
 
         webhook_secret.additional_properties = d
         return webhook_secret
+
+    def __repr__(self) -> str:
+        # taskmaster: the spec marks secret `x-secret`.
+        fields = [
+            f"secret={_masked(self.secret)}",
+            f"previous_secret_expires_at={self.previous_secret_expires_at!r}",
+            f"additional_properties={self.additional_properties!r}",
+        ]
+        return f"{type(self).__name__}({', '.join(fields)})"
 
     @property
     def additional_keys(self) -> list[str]:

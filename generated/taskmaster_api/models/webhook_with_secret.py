@@ -14,6 +14,13 @@ from ..models.webhook_disabled_reason import WebhookDisabledReason
 T = TypeVar("T", bound="WebhookWithSecret")
 
 
+def _masked(value: object) -> str:
+    """A secret's repr: its first characters only, nothing of a short one (`x-secret`)."""
+    if isinstance(value, str):
+        return repr(value[:6] + "...") if len(value) >= 24 else "'...'"
+    return repr(value)
+
+
 @_attrs_define
 class WebhookWithSecret:
     """A subscription with its signing secret, returned once at creation.
@@ -158,6 +165,23 @@ class WebhookWithSecret:
 
         webhook_with_secret.additional_properties = d
         return webhook_with_secret
+
+    def __repr__(self) -> str:
+        # taskmaster: the spec marks secret `x-secret`.
+        fields = [
+            f"id={self.id!r}",
+            f"account_id={self.account_id!r}",
+            f"url={self.url!r}",
+            f"events={self.events!r}",
+            f"description={self.description!r}",
+            f"enabled={self.enabled!r}",
+            f"disabled_reason={self.disabled_reason!r}",
+            f"created_at={self.created_at!r}",
+            f"updated_at={self.updated_at!r}",
+            f"secret={_masked(self.secret)}",
+            f"additional_properties={self.additional_properties!r}",
+        ]
+        return f"{type(self).__name__}({', '.join(fields)})"
 
     @property
     def additional_keys(self) -> list[str]:

@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-import importlib
 import uuid
 from collections.abc import Callable, Mapping
-from types import ModuleType
 from typing import Any, TypeVar
 
-from .._call import Call, make_call
 from .._exceptions import InvalidRequestError
 from .._pagination import Page
 from .._params import build_model, merged, to_uuid
 
 __all__ = [
     "account",
-    "api_call",
     "body_of",
     "data_of",
-    "endpoint",
-    "model",
     "operation",
     "page_converter",
+    "present",
     "ref",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+M = TypeVar("M")
 
 
 def operation(operation_id: str) -> Callable[[F], F]:
@@ -73,47 +69,18 @@ def page_converter(params: dict[str, Any]) -> Callable[[Any, Any], Page[Any]]:
     return convert
 
 
-def endpoint(tag: str, operation_id: str) -> ModuleType:
-    """The generated endpoint module, imported on first use (keeps `import taskmaster` light)."""
-    return importlib.import_module(f"taskmaster_api.api.{tag}.{operation_id}")
+def present(**kwargs: Any) -> dict[str, Any]:
+    """The keyword arguments that are not None (None stands for the generated UNSET)."""
+    return {k: v for k, v in kwargs.items() if v is not None}
 
 
-def model(name: str) -> type[Any]:
-    """A generated model class by name."""
-    models = importlib.import_module("taskmaster_api.models")
-    cls: type[Any] = getattr(models, name)
-    return cls
-
-
-def api_call(
-    tag: str,
-    operation_id: str,
-    model_name: str | None,
-    *args: Any,
-    convert: Callable[[Any, Any], Any] | None = None,
-    **kwargs: Any,
-) -> Call[Any]:
-    """A `Call` of `taskmaster_api.api.<tag>.<operation_id>` expecting `model_name` back.
-
-    Keyword arguments that are None are left out (the generated code's UNSET).
-    """
-    present = {k: v for k, v in kwargs.items() if v is not None}
-    return make_call(
-        endpoint(tag, operation_id),
-        None if model_name is None else model(model_name),
-        *args,
-        convert=convert,
-        **present,
-    )
-
-
-def body_of(model_name: str, data: Any, fields: dict[str, Any], what: str) -> Any:
+def body_of(cls: type[M], data: Any, fields: dict[str, Any], what: str) -> M:
     """A request body from a dict and/or keywords, or a ready generated model."""
-    cls = model(model_name)
     if data is not None and not isinstance(data, Mapping):
         if fields:
-            raise InvalidRequestError(f"{what}: pass a {model_name} or keywords, not both")
-        return build_model(cls, data, what)
+            raise InvalidRequestError(f"{what}: pass a {cls.__name__} or keywords, not both")
+        ready: M = build_model(cls, data, what)
+        return ready
     return build_model(cls, merged(data, fields, what), what)
 
 

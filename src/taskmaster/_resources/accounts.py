@@ -5,97 +5,112 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from .._call import AsyncRequester, SyncRequester
-from .._types import NOT_GIVEN, NotGiven
-from ._common import api_call, data_of, operation, ref
+from .._call import AsyncRequester, Call, SyncRequester, make_call
+from ._common import data_of, operation, ref
 
 if TYPE_CHECKING:
+    from typing import Unpack
+
     from taskmaster_api.models import AccountMembership, Health, Me, Readiness
 
-    from .._types import TimeoutTypes
+    from .._options import RequestOptions
 
 __all__ = ["AccountsMixin", "AsyncAccountsMixin"]
 
 Id = uuid.UUID | str
 
 
-def _me() -> Any:
-    return api_call("accounts", "get_me", "Me")
+def _me() -> Call[Me]:
+    from taskmaster_api.api.accounts import get_me
+    from taskmaster_api.models import Me
+
+    return make_call(get_me, Me)
 
 
-def _accounts() -> Any:
-    return api_call("accounts", "list_accounts", "AccountList", convert=data_of)
+def _accounts() -> Call[list[AccountMembership]]:
+    from taskmaster_api.api.accounts import list_accounts
+    from taskmaster_api.models import AccountList
+
+    return make_call(list_accounts, AccountList, convert=data_of)
 
 
-def _account(account_id: Any) -> Any:
-    return api_call("accounts", "get_account", "AccountMembership", ref(account_id, "account_id"))
+def _account(account_id: Any) -> Call[AccountMembership]:
+    from taskmaster_api.api.accounts import get_account
+    from taskmaster_api.models import AccountMembership
+
+    return make_call(get_account, AccountMembership, ref(account_id, "account_id"))
+
+
+def _health() -> Call[Health]:
+    from taskmaster_api.api.health import get_health
+    from taskmaster_api.models import Health
+
+    return make_call(get_health, Health)
+
+
+def _readiness() -> Call[Readiness]:
+    from taskmaster_api.api.health import get_readiness
+    from taskmaster_api.models import Readiness
+
+    return make_call(get_readiness, Readiness)
 
 
 class AccountsMixin(SyncRequester):
     @operation("get_me")
-    def get_me(self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN) -> Me:
+    def get_me(self, **options: Unpack[RequestOptions]) -> Me:
         """The signed-in user, its accounts and roles, and the account requests act in."""
-        result: Me = self._request(_me(), timeout)
+        result: Me = self._request(_me(), options)
         return result
 
     @operation("list_accounts")
-    def list_accounts(
-        self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN
-    ) -> list[AccountMembership]:
+    def list_accounts(self, **options: Unpack[RequestOptions]) -> list[AccountMembership]:
         """Every account the user belongs to, with its role there."""
-        result: list[AccountMembership] = self._request(_accounts(), timeout)
+        result: list[AccountMembership] = self._request(_accounts(), options)
         return result
 
     @operation("get_account")
-    def get_account(
-        self, account_id: Id, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN
-    ) -> AccountMembership:
+    def get_account(self, account_id: Id, **options: Unpack[RequestOptions]) -> AccountMembership:
         """One account of the user, with its role there."""
-        result: AccountMembership = self._request(_account(account_id), timeout)
+        result: AccountMembership = self._request(_account(account_id), options)
         return result
 
     @operation("get_health")
-    def get_health(self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN) -> Health:
+    def get_health(self, **options: Unpack[RequestOptions]) -> Health:
         """The liveness probe (no authentication needed)."""
-        result: Health = self._request(api_call("health", "get_health", "Health"), timeout)
+        result: Health = self._request(_health(), options)
         return result
 
     @operation("get_readiness")
-    def get_readiness(self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN) -> Readiness:
+    def get_readiness(self, **options: Unpack[RequestOptions]) -> Readiness:
         """The readiness probe: `ServerError` (503) while the database does not answer."""
-        call = api_call("health", "get_readiness", "Readiness")
-        result: Readiness = self._request(call, timeout)
+        result: Readiness = self._request(_readiness(), options)
         return result
 
 
 class AsyncAccountsMixin(AsyncRequester):
     @operation("get_me")
-    async def get_me(self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN) -> Me:
-        result: Me = await self._request(_me(), timeout)
+    async def get_me(self, **options: Unpack[RequestOptions]) -> Me:
+        result: Me = await self._request(_me(), options)
         return result
 
     @operation("list_accounts")
-    async def list_accounts(
-        self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN
-    ) -> list[AccountMembership]:
-        result: list[AccountMembership] = await self._request(_accounts(), timeout)
+    async def list_accounts(self, **options: Unpack[RequestOptions]) -> list[AccountMembership]:
+        result: list[AccountMembership] = await self._request(_accounts(), options)
         return result
 
     @operation("get_account")
     async def get_account(
-        self, account_id: Id, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN
+        self, account_id: Id, **options: Unpack[RequestOptions]
     ) -> AccountMembership:
-        result: AccountMembership = await self._request(_account(account_id), timeout)
+        result: AccountMembership = await self._request(_account(account_id), options)
         return result
 
     @operation("get_health")
-    async def get_health(self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN) -> Health:
-        call = api_call("health", "get_health", "Health")
-        result: Health = await self._request(call, timeout)
+    async def get_health(self, **options: Unpack[RequestOptions]) -> Health:
+        result: Health = await self._request(_health(), options)
         return result
 
     @operation("get_readiness")
-    async def get_readiness(self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN) -> Readiness:
-        call = api_call("health", "get_readiness", "Readiness")
-        result: Readiness = await self._request(call, timeout)
+    async def get_readiness(self, **options: Unpack[RequestOptions]) -> Readiness:
+        result: Readiness = await self._request(_readiness(), options)
         return result

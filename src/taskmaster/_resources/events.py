@@ -8,18 +8,19 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .._call import AsyncRequester, SyncRequester
+from .._call import AsyncRequester, Call, SyncRequester, make_call
 from .._exceptions import InvalidRequestError
 from .._pagination import AsyncPager, Page, SyncPager
 from .._params import to_enum_list
-from .._types import NOT_GIVEN, NotGiven
-from ._common import account, api_call, model, operation, page_converter, ref
+from ._common import account, operation, page_converter, ref
 
 if TYPE_CHECKING:
+    from typing import Unpack
+
     from taskmaster_api.models import Event, EventType, StreamTicket
 
+    from .._options import RequestOptions, WriteOptions
     from .._stream import AsyncEventSubscription, EventSubscription
-    from .._types import TimeoutTypes
 
 __all__ = ["AsyncEventStreams", "AsyncEventsMixin", "EventStreams", "EventsMixin"]
 
@@ -29,9 +30,11 @@ Id = uuid.UUID | str
 def list_params(
     after: int, types: Any, project_id: Any, limit: int | None, account_id: Any
 ) -> dict[str, Any]:
+    from taskmaster_api.models import EventType
+
     params: dict[str, Any] = {"after": after, **account(account_id)}
     if types is not None:
-        params["types"] = to_enum_list(model("EventType"), types, "types")
+        params["types"] = to_enum_list(EventType, types, "types")
     if project_id is not None:
         params["project_id"] = ref(project_id, "project_id")
     if limit is not None:
@@ -39,18 +42,24 @@ def list_params(
     return params
 
 
-def _list(params: dict[str, Any]) -> Any:
-    return api_call("events", "list_events", "EventList", convert=page_converter(params), **params)
+def _list(params: dict[str, Any]) -> Call[Page[Event]]:
+    from taskmaster_api.api.events import list_events
+    from taskmaster_api.models import EventList
+
+    return make_call(list_events, EventList, convert=page_converter(params), **params)
 
 
-def _ticket() -> Any:
-    return api_call("events", "create_event_stream_ticket", "StreamTicket")
+def _ticket() -> Call[StreamTicket]:
+    from taskmaster_api.api.events import create_event_stream_ticket
+    from taskmaster_api.models import StreamTicket
+
+    return make_call(create_event_stream_ticket, StreamTicket)
 
 
 def _state(client: Any, types: Any, project_id: Any, last_seq: int | None, idle: float) -> Any:
     from .._stream import _StreamState
 
-    return _StreamState(
+    state = _StreamState(
         client.api_url,
         client._auth,
         types=types,
@@ -59,6 +68,8 @@ def _state(client: Any, types: Any, project_id: Any, last_seq: int | None, idle:
         idle_timeout=idle,
         max_backoff=8.0,
     )
+    state.connect_options = client._pool.websocket_options(client.api_url.startswith("https:"))
+    return state
 
 
 def _resume(last_seq: int | None, after: int | None) -> int | None:
@@ -79,7 +90,7 @@ class EventsMixin(SyncRequester):
         project_id: Id | None = None,
         limit: int | None = None,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[Event]:
         """Events with `seq` greater than `after`, oldest first, page by page.
 
@@ -88,16 +99,14 @@ class EventsMixin(SyncRequester):
         fetch current state over REST, then continue from the latest seq.
         """
         params = list_params(after, types, project_id, limit, account_id)
-        first: Page[Event] = self._request(_list(params), timeout)
-        return SyncPager(first, lambda p: self._request(_list(p), timeout))
+        first: Page[Event] = self._request(_list(params), options)
+        return SyncPager(first, lambda p: self._request(_list(p), options))
 
     @operation("create_event_stream_ticket")
-    def create_event_stream_ticket(
-        self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN
-    ) -> StreamTicket:
+    def create_event_stream_ticket(self, **options: Unpack[WriteOptions]) -> StreamTicket:
         """A single-use ticket to open the WebSocket stream without headers (browsers):
         connect to its `url` before `expires_at`. `subscribe()` does not need one."""
-        result: StreamTicket = self._request(_ticket(), timeout)
+        result: StreamTicket = self._request(_ticket(), options)
         return result
 
     @property
@@ -118,19 +127,17 @@ class AsyncEventsMixin(AsyncRequester):
         project_id: Id | None = None,
         limit: int | None = None,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[Event]:
         params = list_params(after, types, project_id, limit, account_id)
         return AsyncPager(
-            lambda: self._request(_list(params), timeout),
-            lambda p: self._request(_list(p), timeout),
+            lambda: self._request(_list(params), options),
+            lambda p: self._request(_list(p), options),
         )
 
     @operation("create_event_stream_ticket")
-    async def create_event_stream_ticket(
-        self, *, timeout: TimeoutTypes | NotGiven = NOT_GIVEN
-    ) -> StreamTicket:
-        result: StreamTicket = await self._request(_ticket(), timeout)
+    async def create_event_stream_ticket(self, **options: Unpack[WriteOptions]) -> StreamTicket:
+        result: StreamTicket = await self._request(_ticket(), options)
         return result
 
     @property

@@ -6,16 +6,18 @@ import uuid
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .._call import AsyncRequester, SyncRequester
+from .._call import AsyncRequester, Call, SyncRequester, make_call
 from .._pagination import AsyncPager, Page, SyncPager
 from .._params import given
 from .._types import NOT_GIVEN, NotGiven
-from ._common import account, api_call, body_of, operation, page_converter, ref
+from ._common import account, body_of, operation, page_converter, present, ref
 
 if TYPE_CHECKING:
+    from typing import Unpack
+
     from taskmaster_api.models import Project, ProjectCreate, ProjectUpdate
 
-    from .._types import TimeoutTypes
+    from .._options import RequestOptions
 
 __all__ = ["AsyncProjectsMixin", "ProjectsMixin"]
 
@@ -27,39 +29,48 @@ def list_params(limit: int | None, account_id: Any) -> dict[str, Any]:
     return {**params, **account(account_id)}
 
 
-def _list(params: dict[str, Any]) -> Any:
-    return api_call(
-        "projects", "list_projects", "ProjectList", convert=page_converter(params), **params
+def _list(params: dict[str, Any]) -> Call[Page[Project]]:
+    from taskmaster_api.api.projects import list_projects
+    from taskmaster_api.models import ProjectList
+
+    return make_call(list_projects, ProjectList, convert=page_converter(params), **params)
+
+
+def _get(project_id: Any, account_id: Any) -> Call[Project]:
+    from taskmaster_api.api.projects import get_project
+    from taskmaster_api.models import Project
+
+    return make_call(get_project, Project, ref(project_id, "project_id"), **account(account_id))
+
+
+def _create(data: Any, fields: dict[str, Any], key: Any, account_id: Any) -> Call[Project]:
+    from taskmaster_api.api.projects import create_project
+    from taskmaster_api.models import Project, ProjectCreate
+
+    body = body_of(ProjectCreate, data, fields, "create_project")
+    return make_call(
+        create_project, Project, body=body, **present(idempotency_key=key), **account(account_id)
     )
-
-
-def _get(project_id: Any, account_id: Any) -> Any:
-    return api_call(
-        "projects", "get_project", "Project", ref(project_id, "project_id"), **account(account_id)
-    )
-
-
-def _create(data: Any, fields: dict[str, Any], key: Any, account_id: Any) -> Any:
-    body = body_of("ProjectCreate", data, fields, "create_project")
-    return api_call(
-        "projects", "create_project", "Project", body=body, idempotency_key=key,
-        **account(account_id),
-    )  # fmt: skip
 
 
 def _update(
     project_id: Any, data: Any, fields: dict[str, Any], if_match: Any, key: Any, account_id: Any
-) -> Any:
-    body = body_of("ProjectUpdate", data, fields, "update_project")
-    return api_call(
-        "projects", "update_project", "Project", ref(project_id, "project_id"), body=body,
-        if_match=if_match, idempotency_key=key, **account(account_id),
+) -> Call[Project]:
+    from taskmaster_api.api.projects import update_project
+    from taskmaster_api.models import Project, ProjectUpdate
+
+    body = body_of(ProjectUpdate, data, fields, "update_project")
+    return make_call(
+        update_project, Project, ref(project_id, "project_id"), body=body,
+        **present(if_match=if_match, idempotency_key=key), **account(account_id),
     )  # fmt: skip
 
 
-def _delete(project_id: Any, if_match: Any, account_id: Any) -> Any:
-    return api_call(
-        "projects", "delete_project", None, ref(project_id, "project_id"), if_match=if_match,
+def _delete(project_id: Any, if_match: Any, account_id: Any) -> Call[None]:
+    from taskmaster_api.api.projects import delete_project
+
+    return make_call(
+        delete_project, None, ref(project_id, "project_id"), **present(if_match=if_match),
         **account(account_id),
     )  # fmt: skip
 
@@ -71,12 +82,12 @@ class ProjectsMixin(SyncRequester):
         *,
         limit: int | None = None,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[Project]:
         """The account's projects, oldest first, page by page (`limit` per page)."""
         params = list_params(limit, account_id)
-        first: Page[Project] = self._request(_list(params), timeout)
-        return SyncPager(first, lambda p: self._request(_list(p), timeout))
+        first: Page[Project] = self._request(_list(params), options)
+        return SyncPager(first, lambda p: self._request(_list(p), options))
 
     @operation("get_project")
     def get_project(
@@ -84,10 +95,10 @@ class ProjectsMixin(SyncRequester):
         project_id: Id | Project,
         *,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> Project:
         """One project."""
-        result: Project = self._request(_get(project_id, account_id), timeout)
+        result: Project = self._request(_get(project_id, account_id), options)
         return result
 
     @operation("create_project")
@@ -100,12 +111,12 @@ class ProjectsMixin(SyncRequester):
         description: str | NotGiven | None = NOT_GIVEN,
         idempotency_key: str | None = None,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> Project:
         """Create a project."""
         fields = given(name=name, description=description)
         call = _create(project, fields, idempotency_key, account_id)
-        result: Project = self._request(call, timeout)
+        result: Project = self._request(call, options)
         return result
 
     @operation("update_project")
@@ -120,12 +131,12 @@ class ProjectsMixin(SyncRequester):
         if_match: str | None = None,
         idempotency_key: str | None = None,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> Project:
         """Change a project's name or description (a merge patch)."""
         fields = given(name=name, description=description)
         call = _update(project_id, changes, fields, if_match, idempotency_key, account_id)
-        result: Project = self._request(call, timeout)
+        result: Project = self._request(call, options)
         return result
 
     @operation("delete_project")
@@ -135,10 +146,10 @@ class ProjectsMixin(SyncRequester):
         *,
         if_match: str | None = None,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete a project with all its tasks (the default project cannot be deleted: 409)."""
-        self._request(_delete(project_id, if_match, account_id), timeout)
+        self._request(_delete(project_id, if_match, account_id), options)
 
 
 class AsyncProjectsMixin(AsyncRequester):
@@ -148,12 +159,12 @@ class AsyncProjectsMixin(AsyncRequester):
         *,
         limit: int | None = None,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[Project]:
         params = list_params(limit, account_id)
         return AsyncPager(
-            lambda: self._request(_list(params), timeout),
-            lambda p: self._request(_list(p), timeout),
+            lambda: self._request(_list(params), options),
+            lambda p: self._request(_list(p), options),
         )
 
     @operation("get_project")
@@ -162,9 +173,9 @@ class AsyncProjectsMixin(AsyncRequester):
         project_id: Id | Project,
         *,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> Project:
-        result: Project = await self._request(_get(project_id, account_id), timeout)
+        result: Project = await self._request(_get(project_id, account_id), options)
         return result
 
     @operation("create_project")
@@ -177,11 +188,11 @@ class AsyncProjectsMixin(AsyncRequester):
         description: str | NotGiven | None = NOT_GIVEN,
         idempotency_key: str | None = None,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> Project:
         fields = given(name=name, description=description)
         call = _create(project, fields, idempotency_key, account_id)
-        result: Project = await self._request(call, timeout)
+        result: Project = await self._request(call, options)
         return result
 
     @operation("update_project")
@@ -196,11 +207,11 @@ class AsyncProjectsMixin(AsyncRequester):
         if_match: str | None = None,
         idempotency_key: str | None = None,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> Project:
         fields = given(name=name, description=description)
         call = _update(project_id, changes, fields, if_match, idempotency_key, account_id)
-        result: Project = await self._request(call, timeout)
+        result: Project = await self._request(call, options)
         return result
 
     @operation("delete_project")
@@ -210,6 +221,6 @@ class AsyncProjectsMixin(AsyncRequester):
         *,
         if_match: str | None = None,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
-        await self._request(_delete(project_id, if_match, account_id), timeout)
+        await self._request(_delete(project_id, if_match, account_id), options)

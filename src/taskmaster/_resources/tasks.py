@@ -24,9 +24,11 @@ from .._types import NOT_GIVEN, NotGiven
 from ._common import account, body_of, operation, page_converter, ref
 
 if TYPE_CHECKING:
+    from typing import Unpack
+
     from taskmaster_api.models import Priority, Task, TaskCreate, TaskStatus, TaskUpdate
 
-    from .._types import TimeoutTypes
+    from .._options import RequestOptions
 
 __all__ = ["AsyncTasksMixin", "TasksMixin"]
 
@@ -125,13 +127,15 @@ def delete_call(task_id: Any, if_match: str | None, account_id: Any) -> Call[Non
 
 
 def create_body(task: Any, fields: dict[str, Any]) -> TaskCreate:
-    body: TaskCreate = body_of("TaskCreate", task, fields, "create_task")
-    return body
+    from taskmaster_api.models import TaskCreate
+
+    return body_of(TaskCreate, task, fields, "create_task")
 
 
 def update_body(changes: Any, fields: dict[str, Any]) -> TaskUpdate:
-    body: TaskUpdate = body_of("TaskUpdate", changes, fields, "update_task")
-    return body
+    from taskmaster_api.models import TaskUpdate
+
+    return body_of(TaskUpdate, changes, fields, "update_task")
 
 
 Id = uuid.UUID | str
@@ -157,7 +161,7 @@ class TasksMixin(SyncRequester):
         cursor: str | NotGiven = NOT_GIVEN,
         offset: int | NotGiven = NOT_GIVEN,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[Task]:
         """Tasks matching every filter given (a dict, keywords, or both), page by page.
 
@@ -170,8 +174,8 @@ class TasksMixin(SyncRequester):
             search=search, sort=sort, limit=limit, cursor=cursor, offset=offset,
         )  # fmt: skip
         params = list_params(filters, fields, account_id)
-        first = self._request(list_call(params), timeout)
-        return SyncPager(first, lambda p: self._request(list_call(p), timeout))
+        first = self._request(list_call(params), options)
+        return SyncPager(first, lambda p: self._request(list_call(p), options))
 
     @operation("get_task")
     def get_task(
@@ -181,7 +185,7 @@ class TasksMixin(SyncRequester):
         project_id: Id | None = None,
         if_none_match: Task | None = None,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> Task:
         """One task with its subtasks. With `project_id`, it must belong to that project.
 
@@ -190,7 +194,7 @@ class TasksMixin(SyncRequester):
         """
         etag = None if if_none_match is None else self._etags.get(if_none_match)
         call = get_call(task_id, project_id, etag, if_none_match, account_id)
-        return self._request(call, timeout)
+        return self._request(call, options)
 
     @operation("create_task")
     def create_task(
@@ -208,7 +212,7 @@ class TasksMixin(SyncRequester):
         metadata: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         idempotency_key: str | None = None,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> Task:
         """Create a task from a dict, keywords, or a `TaskCreate`. Without `project_id` it goes
         to the account's default project. Safe to retry: the request carries an Idempotency-Key
@@ -218,7 +222,7 @@ class TasksMixin(SyncRequester):
             priority=priority, tags=tags, due_at=due_at, metadata=metadata,
         )  # fmt: skip
         body = create_body(task, fields)
-        return self._request(create_call(body, idempotency_key, account_id), timeout)
+        return self._request(create_call(body, idempotency_key, account_id), options)
 
     @operation("update_task")
     def update_task(
@@ -238,7 +242,7 @@ class TasksMixin(SyncRequester):
         if_match: str | Task | None = None,
         idempotency_key: str | None = None,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> Task:
         """Change the fields given (a merge patch: None clears a field; `metadata` merges).
 
@@ -252,7 +256,7 @@ class TasksMixin(SyncRequester):
         body = update_body(changes, fields)
         etag = None if if_match is None else self._etag_for(if_match, "update_task")
         call = update_call(task_id, body, etag, idempotency_key, account_id)
-        return self._request(call, timeout)
+        return self._request(call, options)
 
     @operation("delete_task")
     def delete_task(
@@ -261,11 +265,11 @@ class TasksMixin(SyncRequester):
         *,
         if_match: str | Task | None = None,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete a task and its subtasks (conditionally with `if_match`)."""
         etag = None if if_match is None else self._etag_for(if_match, "delete_task")
-        self._request(delete_call(task_id, etag, account_id), timeout)
+        self._request(delete_call(task_id, etag, account_id), options)
 
 
 class AsyncTasksMixin(AsyncRequester):
@@ -288,7 +292,7 @@ class AsyncTasksMixin(AsyncRequester):
         cursor: str | NotGiven = NOT_GIVEN,
         offset: int | NotGiven = NOT_GIVEN,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[Task]:
         """`await` for the first page, or `async for` over every task. See the sync version."""
         fields = given(
@@ -298,8 +302,8 @@ class AsyncTasksMixin(AsyncRequester):
         )  # fmt: skip
         params = list_params(filters, fields, account_id)
         return AsyncPager(
-            lambda: self._request(list_call(params), timeout),
-            lambda p: self._request(list_call(p), timeout),
+            lambda: self._request(list_call(params), options),
+            lambda p: self._request(list_call(p), options),
         )
 
     @operation("get_task")
@@ -310,11 +314,11 @@ class AsyncTasksMixin(AsyncRequester):
         project_id: Id | None = None,
         if_none_match: Task | None = None,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> Task:
         etag = None if if_none_match is None else self._etags.get(if_none_match)
         call = get_call(task_id, project_id, etag, if_none_match, account_id)
-        return await self._request(call, timeout)
+        return await self._request(call, options)
 
     @operation("create_task")
     async def create_task(
@@ -332,14 +336,14 @@ class AsyncTasksMixin(AsyncRequester):
         metadata: Mapping[str, Any] | NotGiven = NOT_GIVEN,
         idempotency_key: str | None = None,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> Task:
         fields = given(
             title=title, project_id=project_id, description=description, status=status,
             priority=priority, tags=tags, due_at=due_at, metadata=metadata,
         )  # fmt: skip
         body = create_body(task, fields)
-        return await self._request(create_call(body, idempotency_key, account_id), timeout)
+        return await self._request(create_call(body, idempotency_key, account_id), options)
 
     @operation("update_task")
     async def update_task(
@@ -359,7 +363,7 @@ class AsyncTasksMixin(AsyncRequester):
         if_match: str | Task | None = None,
         idempotency_key: str | None = None,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> Task:
         fields = given(
             project_id=project_id, title=title, description=description, status=status,
@@ -368,7 +372,7 @@ class AsyncTasksMixin(AsyncRequester):
         body = update_body(changes, fields)
         etag = None if if_match is None else self._etag_for(if_match, "update_task")
         call = update_call(task_id, body, etag, idempotency_key, account_id)
-        return await self._request(call, timeout)
+        return await self._request(call, options)
 
     @operation("delete_task")
     async def delete_task(
@@ -377,7 +381,7 @@ class AsyncTasksMixin(AsyncRequester):
         *,
         if_match: str | Task | None = None,
         account_id: Id | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         etag = None if if_match is None else self._etag_for(if_match, "delete_task")
-        await self._request(delete_call(task_id, etag, account_id), timeout)
+        await self._request(delete_call(task_id, etag, account_id), options)

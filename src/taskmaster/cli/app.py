@@ -17,6 +17,7 @@ from .._version import __version__
 from . import projects, tasks, webhooks
 from .auth import login, logout, whoami
 from .context import CliState, default_config_dir
+from .suggest import SuggestingGroup
 from .transfer import export_tasks, import_tasks
 from .watch import watch
 
@@ -26,6 +27,7 @@ app = typer.Typer(
     name="taskmaster",
     help="Task Master from the command line: tasks, projects, webhooks, import/export, events.",
     no_args_is_help=True,
+    cls=SuggestingGroup,
     # Errors are one line (see errors.py); a rich traceback would hide the request id.
     pretty_exceptions_enable=False,
     rich_markup_mode=None,

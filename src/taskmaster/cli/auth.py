@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
-from .._exceptions import APIError
+from .._exceptions import APIError, AuthenticationError
 from .context import connect, make_client, session
+from .errors import CliError, ExitCode
 from .output import print_detail, print_json
 
 __all__ = ["login", "logout", "whoami"]
@@ -44,7 +45,13 @@ def login(
     with session(ctx) as state:
         url = state.resolve_api_url(api_url)
         with make_client(state, url) as client:
-            client.authenticate(email=email, password=password, account_id=account_id)
+            try:
+                client.authenticate(email=email, password=password, account_id=account_id)
+            except AuthenticationError as exc:
+                request = f" (request_id: {exc.request_id})" if exc.request_id else ""
+                raise CliError(
+                    f"wrong email or password for {url}{request}", ExitCode.NOT_AUTHENTICATED
+                ) from exc
             me = client.get_me()
         state.save_api_url(url)
     typer.echo(f"Logged in to {url} as {me.user.email} (account {me.account_id}, {me.role}).")

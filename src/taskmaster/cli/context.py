@@ -23,11 +23,12 @@ import typer
 
 from .._base import normalize_api_url
 from .._client import TaskMasterClient
+from .._exceptions import AuthenticationError
 from .._tokens import FileTokenStore
 from .debug import LoggingTransport, debug_logging
 from .errors import CliError, ExitCode, reporting
 
-__all__ = ["CliState", "connect", "default_config_dir", "state_of"]
+__all__ = ["CliState", "connect", "default_config_dir", "not_logged_in", "state_of"]
 
 CONFIG_FILE = "config.json"
 TOKENS_FILE = "tokens.json"
@@ -104,5 +105,19 @@ def connect(ctx: typer.Context) -> Iterator[TaskMasterClient]:
     """A client for the chosen server with the stored tokens; errors end the command."""
     with ExitStack() as stack:
         state = stack.enter_context(session(ctx))
-        client = stack.enter_context(make_client(state, state.resolve_api_url()))
-        yield client
+        url = state.resolve_api_url()
+        had_session = state.token_store.load(url) is not None
+        client = stack.enter_context(make_client(state, url))
+        try:
+            yield client
+        except AuthenticationError as exc:
+            raise not_logged_in(url, exc, had_session) from exc
+
+
+def not_logged_in(url: str, exc: AuthenticationError, had_session: bool) -> CliError:
+    """A 401 said as what to do: there is no session for this server, or it has ended."""
+    why = f" (the saved session was refused: {exc.detail or exc.message})" if had_session else ""
+    request = f" (request_id: {exc.request_id})" if had_session and exc.request_id else ""
+    return CliError(
+        f"not logged in to {url}{why}: run `taskmaster login`{request}", ExitCode.NOT_AUTHENTICATED
+    )

@@ -13,10 +13,12 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 import typer
 
 from .._exceptions import (
     APIConnectionError,
+    APITimeoutError,
     AuthenticationError,
     ConflictError,
     InvalidRequestError,
@@ -30,7 +32,9 @@ from .._exceptions import (
 )
 from .._logs import redact
 
-__all__ = ["CliError", "ExitCode", "exit_code_for", "reporting"]
+__all__ = ["CliError", "ExitCode", "connection_message", "exit_code_for", "reporting"]
+
+API_PREFIX = "/api/v1"
 
 
 class ExitCode(enum.IntEnum):
@@ -82,10 +86,43 @@ def exit_code_for(exc: BaseException) -> ExitCode:
     return ExitCode.ERROR
 
 
+START_SERVER = (
+    "Start it with `make serve` (or `taskmaster-server serve`), or pass --api-url / set "
+    "TASKMASTER_API_URL to the right server."
+)
+
+
 def _hint(exc: BaseException) -> str:
     if isinstance(exc, AuthenticationError):
         return " - log in with `taskmaster login`"
     return ""
+
+
+def _api_url_of(request: httpx.Request) -> str:
+    """The API's base URL in a request URL (up to `/api/v1`), else its origin."""
+    path = request.url.path
+    base = path[: path.index(API_PREFIX) + len(API_PREFIX)] if API_PREFIX in path else ""
+    return str(request.url.copy_with(path=base or "/", query=None, fragment=None)).rstrip("/")
+
+
+def connection_message(exc: APIConnectionError) -> str:
+    """What failed and where (the SDK's words when it names the URL), and how to fix it."""
+    if isinstance(exc, APITimeoutError):
+        return exc.message
+    message = exc.message
+    if "://" not in message:  # an SDK that does not name the URL yet
+        message = (
+            f"could not connect to {_api_url_of(exc.request)} ({message})"
+            if exc.request
+            else message
+        )
+    return f"{message.rstrip('.')}. {START_SERVER}"
+
+
+def message_of(exc: BaseException) -> str:
+    if isinstance(exc, APIConnectionError):
+        return connection_message(exc)
+    return f"{exc}{_hint(exc)}"
 
 
 @contextmanager
@@ -96,5 +133,5 @@ def reporting(debug: bool) -> Iterator[None]:
     except (TaskMasterError, CliError, OSError) as exc:
         if debug:
             typer.echo(redact(traceback.format_exc()).rstrip(), err=True)
-        typer.echo(f"error: {redact(str(exc))}{_hint(exc)}", err=True)
+        typer.echo(f"error: {redact(message_of(exc))}", err=True)
         raise typer.Exit(exit_code_for(exc)) from None

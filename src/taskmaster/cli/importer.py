@@ -9,19 +9,23 @@ here or on the server, go to the failed-rows file with the reason.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .._bulk import CHUNK_SIZE
-from .._exceptions import InvalidRequestError
+from .._exceptions import APIStatusError, InvalidRequestError
 from .._params import build_model
 from .records import FailedRows, Row, RowError, create_fields
 
 if TYPE_CHECKING:
     from .._client import TaskMasterClient
 
-__all__ = ["ImportSummary", "import_rows"]
+__all__ = ["ImportSummary", "import_rows", "server_reason"]
+
+_ITEM_POINTER = re.compile(r"^/\d+(?=/|$)")
+_ITEM_PREFIX = re.compile(r"^Item \d+\b[:.]?\s*")
 
 
 @dataclass
@@ -35,6 +39,17 @@ def _batches(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
     iterator = iter(rows)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
+
+
+def server_reason(error: BaseException | None) -> str:
+    """Why the server refused one row, with the row's own field pointers (`/title`): the
+    position the row had in its batch (`Item 6`, `/6/title`) means nothing in the file."""
+    if not isinstance(error, APIStatusError):
+        return str(error)
+    fields = [f"{_ITEM_POINTER.sub('', f.pointer) or '/'}: {f.detail}" for f in error.errors]
+    what = "; ".join(fields) or _ITEM_PREFIX.sub("", error.detail or error.message)
+    request = f" (request_id: {error.request_id})" if error.request_id else ""
+    return f"{error.status_code} {what}{request}"
 
 
 def _checked(row: Row, project_id: str | None) -> Any:
@@ -64,12 +79,15 @@ def import_rows(
             try:
                 bodies.append(_checked(row, project_id))
                 valid.append(position)
-            except (RowError, InvalidRequestError) as exc:
-                errors[position] = str(exc)
+            except RowError as exc:
+                errors[position] = f"row {row.number}: {exc}"
+            except InvalidRequestError as exc:
+                errors[position] = str(exc)  # already "row N: ..." (the label given)
         if bodies:
             result = client.bulk_create_tasks(bodies, atomic=atomic, concurrency=concurrency)
             for item in result.failed:
-                errors[valid[item.index]] = str(item.error)
+                row = batch[valid[item.index]]
+                errors[valid[item.index]] = f"row {row.number}: {server_reason(item.error)}"
             summary.created += len(result.succeeded)
         for position in sorted(errors):
             failed.write(batch[position], errors[position])

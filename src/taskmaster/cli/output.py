@@ -12,14 +12,20 @@ import enum
 import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from .layout import Col, fit, short_ids
+
 __all__ = [
+    "AsCsv",
+    "AsJson",
     "Format",
+    "FormatOpt",
     "chosen_format",
     "console",
     "print_detail",
@@ -35,10 +41,23 @@ class Format(enum.Enum):
     CSV = "csv"
 
 
-def chosen_format(as_json: bool, as_csv: bool) -> Format:
-    if as_json and as_csv:
-        raise typer.BadParameter("--json and --csv exclude each other")
-    return Format.JSON if as_json else Format.CSV if as_csv else Format.TABLE
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON (JSON Lines for lists).")]
+AsCsv = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format", help="table (fitted to the terminal), json (JSON Lines) or csv; for scripts."
+    ),
+]
+
+
+def chosen_format(as_json: bool, as_csv: bool, fmt: Format | None = None) -> Format:
+    given = [
+        f for f in (Format.JSON if as_json else None, Format.CSV if as_csv else None, fmt) if f
+    ]
+    if len(set(given)) > 1:
+        raise typer.BadParameter("--json, --csv and --format exclude each other")
+    return given[0] if given else Format.TABLE
 
 
 def console(stderr: bool = False) -> Console:
@@ -62,13 +81,10 @@ def short_time(value: Any) -> str:
     return str(value.strftime("%Y-%m-%d %H:%M"))
 
 
-Column = tuple[str, Callable[[Any], Any]]
-
-
 def print_rows(
     pages: Iterable[Sequence[Any]],
     fmt: Format,
-    columns: Sequence[Column],
+    columns: Sequence[Col],
     *,
     csv_row: Callable[[Any], dict[str, str]] | None = None,
     csv_columns: Sequence[str] | None = None,
@@ -86,7 +102,7 @@ def print_rows(
                 print_json(item)
         elif fmt is Format.CSV:
             if writer is None:
-                names = list(csv_columns or [name for name, _ in columns])
+                names = list(csv_columns or [column.name for column in columns])
                 writer = csv.DictWriter(sys.stdout, fieldnames=names, extrasaction="ignore")
                 writer.writeheader()
             for item in page:
@@ -97,8 +113,8 @@ def print_rows(
     return count
 
 
-def _cells(item: Any, columns: Sequence[Column]) -> dict[str, str]:
-    return {name: _text(get(item)) for name, get in columns}
+def _cells(item: Any, columns: Sequence[Col]) -> dict[str, str]:
+    return {column.name: _text(column.get(item)) for column in columns}
 
 
 def _text(value: Any) -> str:
@@ -110,14 +126,27 @@ def _text(value: Any) -> str:
 
 
 def _print_table(
-    items: Sequence[Any], columns: Sequence[Column], title: str | None, header: bool
+    items: Sequence[Any], columns: Sequence[Col], title: str | None, header: bool
 ) -> None:
-    table = Table(title=title, show_header=header, title_justify="left")
-    for name, _ in columns:
-        table.add_column(name, overflow="fold", no_wrap=name == "id")
-    for item in items:
-        table.add_row(*(_text(get(item)) for _, get in columns))
-    console().print(table)
+    # One line per row: a newline in a title would break the table as a wrap does.
+    cells = [[_text(c.get(item)).replace("\n", " ") for c in columns] for item in items]
+    for index, column in enumerate(columns):
+        if column.short_id:
+            short = short_ids([row[index] for row in cells])
+            for row in cells:
+                row[index] = short[row[index]]
+    out = console()
+    layout = fit(columns, cells, out.width)
+    table = Table(
+        title=title, show_header=header, title_justify="left", box=box.SIMPLE_HEAD,
+        show_edge=False, pad_edge=False, padding=(0, 1), expand=False,
+    )  # fmt: skip
+    for column, width in zip(layout.columns, layout.widths, strict=True):
+        table.add_column(column.name, width=width, no_wrap=True, overflow="ellipsis")
+    positions = [columns.index(column) for column in layout.columns]
+    for row in cells:
+        table.add_row(*(row[i] for i in positions))
+    out.print(table)
 
 
 def print_detail(title: str, fields: Sequence[tuple[str, Any]]) -> None:

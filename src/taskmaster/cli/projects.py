@@ -6,23 +6,36 @@ from typing import Annotated, Any
 
 import typer
 
+from . import ids
 from .context import connect
-from .output import chosen_format, print_detail, print_json, print_rows, short_time
+from .layout import Col
+from .output import (
+    AsCsv,
+    AsJson,
+    FormatOpt,
+    chosen_format,
+    print_detail,
+    print_json,
+    print_rows,
+    short_time,
+)
+from .suggest import SuggestingGroup
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Projects: list, add, show, update, rm.", no_args_is_help=True)
-
-PROJECT_COLUMNS = (
-    ("id", lambda p: p.id),
-    ("name", lambda p: p.name),
-    ("default", lambda p: "yes" if p.is_default else ""),
-    ("description", lambda p: p.description),
-    ("created", lambda p: short_time(p.created_at)),
+app = typer.Typer(
+    help="Projects: list, add, show, update, rm.", no_args_is_help=True, cls=SuggestingGroup
 )
 
-ProjectId = Annotated[str, typer.Argument(help="The project's id.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON (JSON Lines for lists).")]
+PROJECT_COLUMNS = (
+    Col("id", lambda p: p.id, width=36, short_id=True),
+    Col("name", lambda p: p.name),
+    Col("default", lambda p: "yes" if p.is_default else "", width=7, drop=3),
+    Col("description", lambda p: p.description, drop=1),
+    Col("created", lambda p: short_time(p.created_at), width=16, drop=2),
+)
+
+ProjectId = Annotated[str, typer.Argument(help="The project's id, or its first characters.")]
 Description = Annotated[str | None, typer.Option(help="The description.")]
 
 
@@ -30,17 +43,18 @@ def show_project(project: Any, as_json: bool) -> None:
     if as_json:
         print_json(project)
         return
-    print_detail(project.name, [(name, get(project)) for name, get in PROJECT_COLUMNS])
+    print_detail(project.name, [(c.name, c.get(project)) for c in PROJECT_COLUMNS])
 
 
 @app.command("list")
 def list_projects(
     ctx: typer.Context,
     as_json: AsJson = False,
-    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    as_csv: AsCsv = False,
+    output_format: FormatOpt = None,
 ) -> None:
     """List every project of the account, oldest first."""
-    fmt = chosen_format(as_json, as_csv)
+    fmt = chosen_format(as_json, as_csv, output_format)
     with connect(ctx) as client:
         pages = (page.data for page in client.list_projects(limit=100).iter_pages())
         print_rows(pages, fmt, PROJECT_COLUMNS, title="Projects")
@@ -66,7 +80,7 @@ def add(
 def show(ctx: typer.Context, project_id: ProjectId, as_json: AsJson = False) -> None:
     """Show one project."""
     with connect(ctx) as client:
-        project = client.get_project(project_id)
+        project = client.get_project(ids.resolve_project(client, project_id))
     show_project(project, as_json)
 
 
@@ -83,7 +97,7 @@ def update(
     if not changes:
         raise typer.BadParameter("give --name or --description")
     with connect(ctx) as client:
-        project = client.update_project(project_id, changes)
+        project = client.update_project(ids.resolve_project(client, project_id), changes)
     if as_json:
         print_json(project)
     else:
@@ -100,5 +114,6 @@ def rm(
     if not yes:
         typer.confirm("Delete the project and all its tasks?", abort=True)
     with connect(ctx) as client:
-        client.delete_project(project_id)
-    typer.echo(f"Deleted project {project_id}.")
+        whole = ids.resolve_project(client, project_id)
+        client.delete_project(whole)
+    typer.echo(f"Deleted project {whole}.")

@@ -28,6 +28,7 @@ __all__ = [
     "create_fields",
     "csv_header",
     "csv_row",
+    "detect_format",
     "format_of",
     "read_rows",
 ]
@@ -58,6 +59,10 @@ class FileFormat(enum.Enum):
     JSONL = "jsonl"
 
 
+JSON_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
+CHUNK = 64 * 1024
+
+
 def format_of(path: Path | None, given: FileFormat | None) -> FileFormat:
     """The format asked for, else the one the file name says (`.csv`), else JSON Lines."""
     if given is not None:
@@ -67,13 +72,35 @@ def format_of(path: Path | None, given: FileFormat | None) -> FileFormat:
     return FileFormat.JSONL
 
 
+def detect_format(path: Path, given: FileFormat | None) -> FileFormat:
+    """An input file's format: the one asked for, else what its content starts with (`[` or
+    `{`: JSON), else its name (`.json`, `.jsonl`: JSON; anything else: CSV)."""
+    if given is not None:
+        return given
+    first = _first_char(path)
+    if first in ("[", "{") or path.suffix.lower() in JSON_SUFFIXES:
+        return FileFormat.JSONL
+    return FileFormat.CSV
+
+
+def _first_char(path: Path) -> str:
+    with _open(path) as f:
+        while chunk := f.read(CHUNK):
+            stripped = chunk.lstrip()
+            if stripped:
+                return stripped[0]
+    return ""
+
+
 class RowError(Exception):
     """A row that cannot become a task (not JSON, a bad `metadata` cell)."""
 
 
 @dataclass
 class Row:
-    """One input row: `number` counts data rows from 1; `raw` is what the file held."""
+    """One input row and `number`, where the file has it: the line of a JSON Lines file, the
+    row of a CSV file as a spreadsheet shows it (the header is row 1), the item of a JSON
+    array (from 1). `raw` is what the file held."""
 
     number: int
     raw: dict[str, Any] | str
@@ -99,19 +126,24 @@ def read_rows(path: Path, fmt: FileFormat) -> Iterator[Row]:
     """The file's rows, lazily; a row that cannot be read carries `error` instead of failing."""
     with _open(path) as f:
         if fmt is FileFormat.CSV:
-            for number, record in enumerate(csv.DictReader(f), start=1):
-                yield _from_csv(number, record)
+            reader = csv.DictReader(f)
+            start = 2  # the header is line 1
+            for record in reader:
+                yield _from_csv(start, record)
+                start = reader.line_num + 1
             return
-        number = 0
-        for line in f:
-            if not line.strip():
-                continue
-            number += 1
-            yield _from_jsonl(number, line.rstrip("\r\n"))
+        if _first_char(path) == "[":
+            yield from _array_rows(f)
+            return
+        for number, line in enumerate(f, start=1):
+            if line.strip():
+                yield _from_jsonl(number, line.rstrip("\r\n"))
 
 
 def count_rows(path: Path, fmt: FileFormat) -> int:
     """How many rows `read_rows` will yield (one cheap pass, for the progress bar)."""
+    if fmt is not FileFormat.CSV and _first_char(path) == "[":
+        return sum(1 for _ in read_rows(path, fmt))
     with _open(path) as f:
         if fmt is FileFormat.CSV:
             return sum(1 for _ in csv.DictReader(f))
@@ -138,9 +170,13 @@ def _from_csv(number: int, record: dict[str | Any, Any]) -> Row:
 
 def _from_jsonl(number: int, line: str) -> Row:
     try:
-        data = _json_object(line, "the line")
+        data = _json_object(line, "the row")
     except RowError as exc:
         return Row(number, line, error=str(exc))
+    return _from_object(number, data)
+
+
+def _from_object(number: int, data: dict[str, Any]) -> Row:
     fields = {
         k: v
         for k, v in data.items()
@@ -209,3 +245,79 @@ class FailedRows:
 def csv_header(path: Path) -> list[str]:
     with _open(path) as f:
         return next(csv.reader(f), [])
+
+
+class _ArrayText:
+    """A JSON array's text read a chunk at a time, so a large file is never read whole."""
+
+    def __init__(self, f: IO[str]) -> None:
+        self._f = f
+        self.text = ""
+        self.pos = 0
+        self.eof = False
+
+    def more(self) -> bool:
+        if self.eof:
+            return False
+        chunk = self._f.read(CHUNK)
+        self.eof = not chunk
+        self.text = self.text[self.pos :] + chunk
+        self.pos = 0
+        return bool(chunk)
+
+    def next_char(self) -> str:
+        """The next non-blank character ('' at the end of the file), not consumed."""
+        while True:
+            while self.pos < len(self.text) and self.text[self.pos].isspace():
+                self.pos += 1
+            if self.pos < len(self.text):
+                return self.text[self.pos]
+            if not self.more():
+                return ""
+
+    def value(self, decoder: json.JSONDecoder) -> Any:
+        """The JSON value at the position; ValueError if there is none."""
+        while True:
+            try:
+                value, end = decoder.raw_decode(self.text, self.pos)
+            except ValueError:
+                if self.more():
+                    continue
+                raise
+            if end == len(self.text) and self.more():
+                continue  # a number may go on in the next chunk
+            self.pos = end
+            return value
+
+
+def _array_rows(f: IO[str]) -> Iterator[Row]:
+    """The items of a JSON array, one row each; a malformed item ends the reading there."""
+    text = _ArrayText(f)
+    decoder = json.JSONDecoder()
+    text.next_char()
+    text.pos += 1  # the "["
+    number = 0
+    while True:
+        char = text.next_char()
+        if char == "]":
+            return
+        if number and char == ",":
+            text.pos += 1
+            char = text.next_char()
+        elif number:
+            char = ""
+        snippet = text.text[text.pos : text.pos + 200]
+        try:
+            if not char or char in ",]":
+                raise ValueError("expected a value")
+            value = text.value(decoder)
+        except ValueError as exc:
+            error = f"not valid JSON ({exc}); the rest of the array was not read"
+            yield Row(number + 1, snippet, error=error)
+            return
+        number += 1
+        if isinstance(value, dict):
+            yield _from_object(number, value)
+        else:
+            kind = type(value).__name__
+            yield Row(number, json.dumps(value), error=f"the row must be a JSON object, got {kind}")

@@ -10,6 +10,7 @@ import typer
 if TYPE_CHECKING:
     from .._params import TaskCreateParams, TaskUpdateParams
 
+from . import ids
 from .context import connect
 from .filters import (
     DueAfter,
@@ -23,25 +24,38 @@ from .filters import (
     UpdatedSince,
     task_filters,
 )
-from .output import Format, chosen_format, print_detail, print_json, print_rows, short_time
+from .layout import Col
+from .output import (
+    AsCsv,
+    AsJson,
+    Format,
+    FormatOpt,
+    chosen_format,
+    print_detail,
+    print_json,
+    print_rows,
+    short_time,
+)
 from .records import CSV_COLUMNS, csv_row
+from .suggest import SuggestingGroup
 
 __all__ = ["app"]
 
-app = typer.Typer(help="Tasks: list, show, add, update, done, rm.", no_args_is_help=True)
-
-TASK_COLUMNS = (
-    ("id", lambda t: t.id),
-    ("title", lambda t: t.title),
-    ("status", lambda t: t.status),
-    ("priority", lambda t: t.priority),
-    ("due", lambda t: short_time(t.due_at)),
-    ("tags", lambda t: t.tags),
+app = typer.Typer(
+    help="Tasks: list, show, add, update, done, rm.", no_args_is_help=True, cls=SuggestingGroup
 )
 
-TaskId = Annotated[str, typer.Argument(help="The task's id.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON (JSON Lines for lists).")]
-AsCsv = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
+# Narrow terminals drop tags first, then due, priority and status; id and title stay.
+TASK_COLUMNS = (
+    Col("id", lambda t: t.id, width=36, short_id=True),
+    Col("title", lambda t: t.title),
+    Col("status", lambda t: t.status, width=11, drop=4),
+    Col("priority", lambda t: t.priority, width=8, drop=3),
+    Col("due", lambda t: short_time(t.due_at), width=16, drop=2),
+    Col("tags", lambda t: t.tags, width=24, drop=1),
+)
+
+TaskId = Annotated[str, typer.Argument(help="The task's id, or its first characters.")]
 Title = Annotated[str | None, typer.Option(help="The title.")]
 Description = Annotated[str | None, typer.Option(help="The description.")]
 Project = Annotated[str | None, typer.Option("--project", help="The project's id.")]
@@ -75,14 +89,16 @@ def list_tasks(
     ] = False,
     as_json: AsJson = False,
     as_csv: AsCsv = False,
+    output_format: FormatOpt = None,
 ) -> None:
     """List tasks, oldest first unless --sort says otherwise (one page unless --all)."""
-    fmt = chosen_format(as_json, as_csv)
-    filters = task_filters(
-        project=project, status=status, priority=priority, tag=tag, due_before=due_before,
-        due_after=due_after, updated_since=updated_since, search=search, sort=sort,
-    )  # fmt: skip
+    fmt = chosen_format(as_json, as_csv, output_format)
     with connect(ctx) as client:
+        filters = task_filters(
+            project=ids.project_id(client, project), status=status, priority=priority, tag=tag,
+            due_before=due_before, due_after=due_after, updated_since=updated_since,
+            search=search, sort=sort,
+        )  # fmt: skip
         pager = client.list_tasks(filters, limit=limit)
         pages = (page.data for page in pager.iter_pages()) if all_pages else [pager.data]
         print_rows(
@@ -121,7 +137,7 @@ def show_task(task: Any, as_json: bool) -> None:
 def show(ctx: typer.Context, task_id: TaskId, as_json: AsJson = False) -> None:
     """Show one task with its subtasks."""
     with connect(ctx) as client:
-        task = client.get_task(task_id)
+        task = client.get_task(ids.task_id(client, task_id))
     show_task(task, as_json)
 
 
@@ -155,6 +171,8 @@ def add(
         priority=priority, tags=tags, due_at=due, metadata=metadata,
     )  # fmt: skip
     with connect(ctx) as client:
+        if "project_id" in fields:
+            fields["project_id"] = ids.project_id(client, fields["project_id"])
         task = client.create_task(cast("TaskCreateParams", fields))
     if as_json:
         print_json(task)
@@ -184,7 +202,9 @@ def update(
     if not fields:
         raise typer.BadParameter("give at least one field to change, e.g. --status done")
     with connect(ctx) as client:
-        task = client.update_task(task_id, cast("TaskUpdateParams", fields))
+        if "project_id" in fields:
+            fields["project_id"] = ids.project_id(client, fields["project_id"])
+        task = client.update_task(ids.task_id(client, task_id), cast("TaskUpdateParams", fields))
     if as_json:
         print_json(task)
     else:
@@ -193,19 +213,20 @@ def update(
 
 @app.command("done")
 def done(
-    ctx: typer.Context, task_ids: Annotated[list[str], typer.Argument(help="Task ids.")]
+    ctx: typer.Context,
+    task_ids: Annotated[list[str], typer.Argument(help="Task ids, or their first characters.")],
 ) -> None:
     """Mark tasks as done."""
     with connect(ctx) as client:
         for task_id in task_ids:
-            task = client.update_task(task_id, status="done")
+            task = client.update_task(ids.task_id(client, task_id), status="done")
             typer.echo(f"Done: {task.title} ({task.id})")
 
 
 @app.command("rm")
 def rm(
     ctx: typer.Context,
-    task_ids: Annotated[list[str], typer.Argument(help="Task ids.")],
+    task_ids: Annotated[list[str], typer.Argument(help="Task ids, or their first characters.")],
     yes: Yes = False,
 ) -> None:
     """Delete tasks and their subtasks."""
@@ -213,5 +234,6 @@ def rm(
         typer.confirm(f"Delete {len(task_ids)} task(s)?", abort=True)
     with connect(ctx) as client:
         for task_id in task_ids:
-            client.delete_task(task_id)
-            typer.echo(f"Deleted task {task_id}.")
+            whole = ids.task_id(client, task_id)
+            client.delete_task(whole)
+            typer.echo(f"Deleted task {whole}.")

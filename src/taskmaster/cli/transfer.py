@@ -12,6 +12,7 @@ from typing import Annotated, TextIO
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from . import ids
 from .context import connect
 from .errors import ExitCode
 from .filters import (
@@ -35,6 +36,7 @@ from .records import (
     count_rows,
     csv_header,
     csv_row,
+    detect_format,
     format_of,
     read_rows,
 )
@@ -43,7 +45,11 @@ __all__ = ["export_tasks", "import_tasks"]
 
 FormatOpt = Annotated[
     FileFormat | None,
-    typer.Option("--format", help="csv or jsonl (default: from the file name, else jsonl)."),
+    typer.Option(
+        "--format",
+        help="csv or jsonl (JSON Lines; import also reads a JSON array). Default for import: "
+        "from the content; for export: from the file name, else jsonl.",
+    ),
 ]
 
 
@@ -56,7 +62,10 @@ def import_tasks(
     file: Annotated[
         Path,
         typer.Argument(
-            exists=True, dir_okay=False, readable=True, help="A CSV file or JSON Lines file."
+            exists=True,
+            dir_okay=False,
+            readable=True,
+            help="A CSV file, a JSON array or JSON Lines (told apart by content).",
         ),
     ],
     fmt: FormatOpt = None,
@@ -77,11 +86,12 @@ def import_tasks(
     ] = 4,
 ) -> None:
     """Create tasks from a file, 100 per request; failed rows go to a file to fix and re-import."""
-    file_format = format_of(file, fmt)
+    file_format = detect_format(file, fmt)
     failed_file = failed_path or default_failed_path(file)
     header = csv_header(file) if file_format is FileFormat.CSV else None
     with connect(ctx) as client:
         client.get_me()  # fail on a missing login before reading the file
+        project = ids.project_id(client, project)
         total = count_rows(file, file_format)
         with FailedRows(failed_file, file_format, header) as failed, _progress() as progress:
             bar = progress.add_task(f"importing {file.name}", total=total)
@@ -138,20 +148,23 @@ def export_tasks(
 ) -> None:
     """Write every matching task as JSON Lines or CSV, streaming page by page."""
     file_format = format_of(output, fmt)
-    filters = task_filters(
-        project=project, status=status, priority=priority, tag=tag, due_before=due_before,
-        due_after=due_after, updated_since=updated_since, search=search, sort=sort,
-    )  # fmt: skip
     count = 0
-    with connect(ctx) as client, _output(output) as out:
-        writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
-        if file_format is FileFormat.CSV:
-            writer.writeheader()
-        for task in client.list_tasks(filters, limit=100):
+    with connect(ctx) as client:
+        # Resolved before the output file is created: a bad --project leaves no empty file.
+        filters = task_filters(
+            project=ids.project_id(client, project), status=status, priority=priority, tag=tag,
+            due_before=due_before, due_after=due_after, updated_since=updated_since,
+            search=search, sort=sort,
+        )  # fmt: skip
+        with _output(output) as out:
+            writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
             if file_format is FileFormat.CSV:
-                writer.writerow(csv_row(task))
-            else:
-                print_json(task, out)
-            count += 1
+                writer.writeheader()
+            for task in client.list_tasks(filters, limit=100):
+                if file_format is FileFormat.CSV:
+                    writer.writerow(csv_row(task))
+                else:
+                    print_json(task, out)
+                count += 1
     if output is not None:
         typer.echo(f"Exported {count} task(s) to {output}.", err=True)

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from . import ids
 from .context import connect
 from .output import print_json, short_time
 
@@ -51,7 +52,16 @@ def watch(
 ) -> None:
     """Print live events until interrupted (Ctrl-C); reconnects and resumes by itself."""
     with connect(ctx) as client:
+        client.get_me()  # a missing login fails here, not after "listening on ..."
+        project = ids.project_id(client, project)
         subscription = client.events.subscribe(types=types or None, project_id=project, after=after)
+        # At once, before any event, so a quiet account does not look like a hung command
+        # (`stripe listen` does the same); on stderr, so `--json` output stays pure.
+        which = ", ".join(types) if types else "all"
+        scope = f" in project {project}" if project else ""
+        typer.echo(
+            f"listening on {client.api_url} for {which} events{scope}... (Ctrl-C to stop)", err=True
+        )
         seen = 0
         try:
             with subscription:

@@ -6,42 +6,58 @@ from typing import Annotated
 
 import typer
 
+from . import ids
 from .context import connect
-from .output import chosen_format, print_detail, print_json, print_rows, short_time
+from .layout import Col
+from .output import (
+    AsCsv,
+    AsJson,
+    FormatOpt,
+    chosen_format,
+    print_detail,
+    print_json,
+    print_rows,
+    short_time,
+)
+from .suggest import SuggestingGroup
 
 __all__ = ["app"]
 
 app = typer.Typer(
     help="Webhook subscriptions: list, add, show, rm, deliveries, redeliver.",
     no_args_is_help=True,
+    cls=SuggestingGroup,
 )
 
 WEBHOOK_COLUMNS = (
-    ("id", lambda w: w.id),
-    ("url", lambda w: w.url),
-    ("events", lambda w: w.events),
-    ("enabled", lambda w: "yes" if w.enabled else f"no ({w.disabled_reason})"),
-    ("description", lambda w: w.description),
+    Col("id", lambda w: w.id, width=36, short_id=True),
+    Col("url", lambda w: w.url),
+    Col("events", lambda w: w.events, width=30, drop=2),
+    Col("enabled", lambda w: "yes" if w.enabled else f"no ({w.disabled_reason})", width=20, drop=3),
+    Col("description", lambda w: w.description, drop=1),
 )
 DELIVERY_COLUMNS = (
-    ("id", lambda d: d.id),
-    ("event", lambda d: d.event_type),
-    ("status", lambda d: d.status),
-    ("attempts", lambda d: d.attempts),
-    ("response", lambda d: d.response_status),
-    ("error", lambda d: d.last_error),
-    ("created", lambda d: short_time(d.created_at)),
+    Col("id", lambda d: d.id, width=36, short_id=True),
+    Col("event", lambda d: d.event_type, width=17),
+    Col("status", lambda d: d.status, width=9),
+    Col("attempts", lambda d: d.attempts, width=8, drop=3),
+    Col("response", lambda d: d.response_status, width=8, drop=2),
+    Col("error", lambda d: d.last_error, drop=1),
+    Col("created", lambda d: short_time(d.created_at), width=16, drop=4),
 )
 
-WebhookId = Annotated[str, typer.Argument(help="The webhook's id.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON (JSON Lines for lists).")]
-AsCsv = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
+WebhookId = Annotated[str, typer.Argument(help="The webhook's id, or its first characters.")]
 
 
 @app.command("list")
-def list_webhooks(ctx: typer.Context, as_json: AsJson = False, as_csv: AsCsv = False) -> None:
+def list_webhooks(
+    ctx: typer.Context,
+    as_json: AsJson = False,
+    as_csv: AsCsv = False,
+    output_format: FormatOpt = None,
+) -> None:
     """List the account's webhook subscriptions."""
-    fmt = chosen_format(as_json, as_csv)
+    fmt = chosen_format(as_json, as_csv, output_format)
     with connect(ctx) as client:
         pages = (page.data for page in client.list_webhooks(limit=100).iter_pages())
         print_rows(pages, fmt, WEBHOOK_COLUMNS, title="Webhooks")
@@ -77,11 +93,11 @@ def add(
 def show(ctx: typer.Context, webhook_id: WebhookId, as_json: AsJson = False) -> None:
     """Show one subscription (its secret is never shown again)."""
     with connect(ctx) as client:
-        webhook = client.get_webhook(webhook_id)
+        webhook = client.get_webhook(ids.webhook_id(client, webhook_id))
     if as_json:
         print_json(webhook)
         return
-    fields = [(name, get(webhook)) for name, get in WEBHOOK_COLUMNS]
+    fields = [(c.name, c.get(webhook)) for c in WEBHOOK_COLUMNS]
     print_detail(webhook.url, [*fields, ("created", short_time(webhook.created_at))])
 
 
@@ -95,8 +111,9 @@ def rm(
     if not yes:
         typer.confirm("Delete the webhook?", abort=True)
     with connect(ctx) as client:
-        client.delete_webhook(webhook_id)
-    typer.echo(f"Deleted webhook {webhook_id}.")
+        whole = ids.webhook_id(client, webhook_id)
+        client.delete_webhook(whole)
+    typer.echo(f"Deleted webhook {whole}.")
 
 
 @app.command("deliveries")
@@ -110,11 +127,13 @@ def deliveries(
     all_pages: Annotated[bool, typer.Option("--all", help="Every delivery, page by page.")] = False,
     as_json: AsJson = False,
     as_csv: AsCsv = False,
+    output_format: FormatOpt = None,
 ) -> None:
     """A subscription's delivery log, newest first."""
-    fmt = chosen_format(as_json, as_csv)
+    fmt = chosen_format(as_json, as_csv, output_format)
     with connect(ctx) as client:
-        pager = client.list_webhook_deliveries(webhook_id, status=status, limit=limit)
+        whole = ids.webhook_id(client, webhook_id)
+        pager = client.list_webhook_deliveries(whole, status=status, limit=limit)
         pages = (page.data for page in pager.iter_pages()) if all_pages else [pager.data]
         print_rows(pages, fmt, DELIVERY_COLUMNS, title="Deliveries")
 
@@ -128,7 +147,10 @@ def redeliver(
 ) -> None:
     """Queue a delivery's event again (same webhook-id, so receivers can deduplicate)."""
     with connect(ctx) as client:
-        delivery = client.redeliver_webhook_delivery(webhook_id, delivery_id)
+        webhook = ids.webhook_id(client, webhook_id)
+        delivery = client.redeliver_webhook_delivery(
+            webhook, ids.delivery_id(client, webhook, delivery_id)
+        )
     if as_json:
         print_json(delivery)
     else:

@@ -2,11 +2,19 @@
 
 Verification pins the algorithm to ES256 and looks the key up by ``kid``, so ``alg: none`` and
 HS256-signed-with-the-public-key tokens fail before any signature check could be fooled.
+
+A verified token is remembered (keyed by its exact string, in a bounded LRU) until its ``exp``:
+a client sends the same token on every request, and the ES256 check is the costliest part of
+a cheap one. Nothing a cached token carries can change before it expires; rejected tokens are
+never cached.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -15,6 +23,8 @@ import jwt
 from taskmaster_server.auth.keys import KeyRing
 
 __all__ = ["AccessClaims", "AccessTokens", "InvalidToken"]
+
+VERIFIED_CACHE_SIZE = 4096
 
 
 class InvalidToken(Exception):
@@ -35,6 +45,8 @@ class AccessTokens:
         self.issuer = issuer
         self.audience = audience
         self.ttl = ttl
+        self._verified: OrderedDict[str, tuple[float, AccessClaims]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def issue(
         self, user_id: uuid.UUID, account_id: uuid.UUID, now: datetime
@@ -58,6 +70,22 @@ class AccessTokens:
         return token, datetime.fromtimestamp(expires_at, UTC)
 
     def verify(self, token: str) -> AccessClaims:
+        now = time.time()
+        with self._lock:
+            cached = self._verified.get(token)
+            if cached is not None:
+                if cached[0] > now:
+                    self._verified.move_to_end(token)
+                    return cached[1]
+                del self._verified[token]
+        claims = self._verify(token)
+        with self._lock:
+            self._verified[token] = (claims.expires_at.timestamp(), claims)
+            if len(self._verified) > VERIFIED_CACHE_SIZE:
+                self._verified.popitem(last=False)
+        return claims
+
+    def _verify(self, token: str) -> AccessClaims:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:

@@ -4,6 +4,11 @@ A reader first takes the account's latest seq ``head`` and then reads rows up to
 counter value is only visible once the transaction that set it has committed, and the counter
 row lock orders an account's writers, so every seq up to ``head`` is committed by then and a
 window that stops at ``head`` can never skip an event that commits later.
+
+A cursor the log cannot continue from is ``OutOfRange``: older than retention, or beyond the
+latest seq (the database was restored from a backup, or the counter reset). Both answer as a
+resync (``410`` / ``resync_required``): a cursor from the future would otherwise wait, forever,
+for seqs that were already handed out once.
 """
 
 from __future__ import annotations
@@ -25,9 +30,11 @@ from taskmaster_server.services.serialize import isotime
 
 __all__ = [
     "EventFilter",
+    "OutOfRange",
     "Window",
     "first_retained",
     "list_page",
+    "out_of_range",
     "purge_expired",
     "read_window",
     "replay_start",
@@ -69,12 +76,36 @@ def serialize_event(row: Event) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class OutOfRange:
+    """Why the log cannot continue after a cursor; ``oldest`` is the first seq it still has."""
+
+    oldest: int
+    latest: int
+    ahead: bool
+
+    @property
+    def reason(self) -> str:
+        if self.ahead:
+            return f"seq {self.latest} is the latest in the event log"
+        return f"the event log no longer reaches back; its oldest seq is {self.oldest}"
+
+
 def first_retained(session: Session, account_id: uuid.UUID) -> int:
     """The oldest seq still in the log (``latest + 1`` when retention removed them all)."""
     oldest = session.scalar(select(func.min(Event.seq)).where(Event.account_id == account_id))
     if oldest is not None:
         return int(oldest)
     return latest_seq(session, account_id) + 1
+
+
+def out_of_range(session: Session, account_id: uuid.UUID, after: int) -> OutOfRange | None:
+    """``OutOfRange`` when the log cannot continue after ``after``, else None."""
+    latest = latest_seq(session, account_id)
+    oldest = first_retained(session, account_id)
+    if after > latest or after < oldest - 1:
+        return OutOfRange(oldest, latest, ahead=after > latest)
+    return None
 
 
 def _matching(
@@ -88,11 +119,12 @@ def _matching(
 
 def list_page(
     db: Database, account_id: uuid.UUID, after: int, where: EventFilter, limit: int
-) -> dict[str, Any] | None:
-    """``EventList`` for ``GET /events``, or None when ``after`` is older than retention."""
+) -> dict[str, Any] | OutOfRange:
+    """``EventList`` for ``GET /events``, or why the log cannot continue after ``after``."""
     with db.read() as session:
-        if after < first_retained(session, account_id) - 1:
-            return None
+        gap = out_of_range(session, account_id, after)
+        if gap is not None:
+            return gap
         rows = list(session.scalars(_matching(account_id, after, None, where).limit(limit + 1)))
     page = rows[:limit]
     return {
@@ -116,13 +148,14 @@ def read_window(
     return Window([serialize_event(row) for row in rows], cursor, head)
 
 
-def replay_start(db: Database, account_id: uuid.UUID, last_seq: int | None) -> tuple[int, int]:
-    """``(cursor, first retained seq)`` for a stream resuming after ``last_seq`` (None: now)."""
+def replay_start(
+    db: Database, account_id: uuid.UUID, last_seq: int | None
+) -> tuple[int, OutOfRange | None]:
+    """Where a stream resuming after ``last_seq`` (None: now) starts, or why it cannot."""
     with db.read() as session:
         if last_seq is None:
-            head = latest_seq(session, account_id)
-            return head, head + 1
-        return last_seq, first_retained(session, account_id)
+            return latest_seq(session, account_id), None
+        return last_seq, out_of_range(session, account_id, last_seq)
 
 
 def purge_expired(db: Database, retention_seconds: int) -> int:

@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import exists, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from taskmaster_server.db.models import Event, EventCounter
+from taskmaster_server.db.models import Event, EventCounter, Webhook
 from taskmaster_server.db.types import utcnow
 
-if TYPE_CHECKING:
-    from taskmaster_server.services.transaction import DomainEvent
-
-__all__ = ["NOTIFY_CHANNEL", "Mark", "record"]
+__all__ = ["NOTIFY_CHANNEL", "DomainEvent", "Mark", "record"]
 
 NOTIFY_CHANNEL = "taskmaster_events"
 
@@ -31,9 +29,30 @@ NOTIFY_CHANNEL = "taskmaster_events"
 Mark = tuple[uuid.UUID, int]
 
 
-def _reserve(session: Session, account_id: uuid.UUID, count: int) -> int:
-    """Reserve ``count`` seqs for the account; returns the last one."""
+@dataclass(frozen=True)
+class DomainEvent:
+    """What changed, in the shape of the spec's ``Event.type`` / ``Event.data``."""
+
+    type: str
+    account_id: uuid.UUID
+    project_id: uuid.UUID | None
+    data: dict[str, Any]
+
+
+def _reserve(session: Session, account_id: uuid.UUID, count: int) -> tuple[int, bool]:
+    """Reserve ``count`` seqs for the account; returns the last one and whether it has hooks.
+
+    Whether the account has an enabled webhook rides on the same statement (a subquery in
+    ``RETURNING``): most accounts have none, and their writes then skip the webhook lookup,
+    a whole query per write, without a cache that other processes would have to invalidate.
+    """
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    hooked = (
+        exists()
+        .where(Webhook.account_id == account_id, Webhook.enabled.is_(True))
+        .correlate(None)
+        .label("hooked")
+    )
     statement = (
         dialect.insert(EventCounter)
         .values(account_id=account_id, last_seq=count)
@@ -41,21 +60,30 @@ def _reserve(session: Session, account_id: uuid.UUID, count: int) -> int:
             index_elements=[EventCounter.account_id],
             set_={"last_seq": EventCounter.last_seq + count},
         )
-        .returning(EventCounter.last_seq)
+        .returning(EventCounter.last_seq, hooked)
     )
-    return int(session.execute(statement).scalar_one())
+    last, has_hooks = session.execute(statement).one()
+    return int(last), bool(has_hooks)
 
 
-def record(session: Session, events: Sequence[DomainEvent]) -> tuple[list[Event], list[Mark]]:
-    """Insert ``events`` in order with fresh seqs; returns the rows and one mark per account."""
+def record(
+    session: Session, events: Sequence[DomainEvent]
+) -> tuple[list[Event], list[Mark], set[uuid.UUID]]:
+    """Insert ``events`` in order with fresh seqs.
+
+    Returns the rows, one mark per account, and the accounts that have an enabled webhook.
+    """
     by_account: dict[uuid.UUID, list[DomainEvent]] = {}
     for item in events:
         by_account.setdefault(item.account_id, []).append(item)
     now = utcnow()
     rows: list[Event] = []
     marks: list[Mark] = []
+    hooked: set[uuid.UUID] = set()
     for account_id, items in by_account.items():
-        last = _reserve(session, account_id, len(items))
+        last, has_hooks = _reserve(session, account_id, len(items))
+        if has_hooks:
+            hooked.add(account_id)
         first = last - len(items) + 1
         for offset, item in enumerate(items):
             rows.append(
@@ -78,7 +106,7 @@ def record(session: Session, events: Sequence[DomainEvent]) -> tuple[list[Event]
                 text("SELECT pg_notify(:channel, :payload)"),
                 {"channel": NOTIFY_CHANNEL, "payload": f"{account_id}:{last}"},
             )
-    return rows, marks
+    return rows, marks, hooked
 
 
 def _values(row: Event) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """The WebSocket endpoint ``/api/v1/events/ws`` (protocol: ``openapi/events.asyncapi.yaml``).
 
 Per connection: authenticate (``bearer.<token>`` subprotocol or ``?ticket=``), replay the log
-after ``last_seq`` (or ``resync_required`` + close 4410 when retention cut it), then deliver
+after ``last_seq`` (or ``resync_required`` + close 4410 when retention cut it or it is beyond
+the latest seq), then deliver
 live events as the broker signals commits. Delivery always reads the log from the last seq
 sent, so replay and live never overlap or leave a gap.
 
@@ -181,7 +182,7 @@ class _Connection:
         broker: EventBroker,
         websocket: WebSocket,
         request: StreamRequest,
-        start: tuple[int, int],
+        start: tuple[int, feed.OutOfRange | None],
     ) -> None:
         settings = runtime.settings
         self.start = start
@@ -255,10 +256,13 @@ class _Connection:
             cursor = window.cursor
 
     async def _start(self) -> int:
-        cursor, oldest = self.start
-        if cursor < oldest - 1:
-            await self.buffer.put(json.dumps({"kind": "resync_required", "oldest_seq": oldest}))
+        cursor, gap = self.start
+        if gap is not None:
+            message = {"kind": "resync_required", "oldest_seq": gap.oldest}
+            await self.buffer.put(json.dumps(message))
             await self.buffer.join()
+            if gap.ahead:
+                raise Refused(RESYNC_REQUIRED, "last_seq is beyond the event log's latest seq")
             raise Refused(RESYNC_REQUIRED, "last_seq is older than the event log's retention")
         return cursor
 

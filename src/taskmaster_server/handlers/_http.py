@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
+import orjson
 from connexion.context import scope as current_scope
 from starlette.datastructures import URL
 from starlette.requests import Request
@@ -55,7 +56,13 @@ def request() -> Request:
 
 
 def header(name: str) -> str | None:
-    return request().headers.get(name)
+    # The first value, as starlette's Headers.get, without building a Request and its Headers
+    # for each look-up (a handler asks for several). ASGI header names are lower-case bytes.
+    wanted = name.lower().encode("latin-1")
+    for key, value in _scope().get("headers", ()):
+        if key == wanted:
+            return cast(bytes, value).decode("latin-1")
+    return None
 
 
 def acting(*, writer: bool = False) -> Actor:
@@ -65,7 +72,9 @@ def acting(*, writer: bool = False) -> Actor:
     if claims is None:
         raise Problem("unauthorized", "Missing or invalid access token.")
     rt = current.runtime
-    actor = resolve_actor(rt.db, claims.user_id, claims.account_id, header("X-Account-ID"))
+    actor = resolve_actor(
+        rt.db, claims.user_id, claims.account_id, header("X-Account-ID"), rt.memberships
+    )
     current.account_id = actor.account_id
     current.rate = rt.limits.hit(rt.limits.api, "account", str(actor.account_id))
     if writer:
@@ -74,7 +83,11 @@ def acting(*, writer: bool = False) -> Actor:
 
 
 def dumps(data: Any) -> bytes:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+    try:
+        return orjson.dumps(data)
+    except TypeError:
+        # orjson stops at 64-bit integers; metadata may hold bigger ones (same bytes otherwise).
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def json_response(
@@ -122,37 +135,36 @@ def uuid_of(value: str) -> uuid.UUID:
 
 
 def idempotent(actor: Actor, body: Any, produce: Callable[[], Response]) -> Response:
-    """Run ``produce`` once per ``Idempotency-Key`` (see idempotency.py)."""
+    """Run ``produce`` once per ``Idempotency-Key`` (see idempotency.py).
+
+    ``produce`` runs inside the claim's transaction: its write and the stored response commit
+    together, after the response is built and before it is sent.
+    """
     key = header("Idempotency-Key")
     if not key:
         return produce()
     req = request()
     digest = fingerprint(req.method, req.url.path, req.url.query, body)
-    store = runtime().idempotency
-    stored = store.begin(actor.account_id, key, digest)
-    if stored is not None:
-        return Response(
-            stored.body or None,
-            status_code=stored.status,
-            media_type=stored.media_type,
-            headers={**stored.headers, "Idempotent-Replayed": "true"},
-        )
-    try:
+    with runtime().idempotency.claim(actor.account_id, key, digest) as claim:
+        if claim.stored is not None:
+            return _replay(claim.stored)
         response = produce()
-    except BaseException:
-        store.abandon(actor.account_id, key)
-        raise
-    if 200 <= response.status_code < 300:
-        store.finish(
-            actor.account_id,
-            key,
-            StoredResponse(
-                response.status_code,
-                dict(response.headers),
-                bytes(response.body),
-                response.media_type,
-            ),
-        )
-    else:
-        store.abandon(actor.account_id, key)
+        if 200 <= response.status_code < 300:
+            claim.keep(
+                StoredResponse(
+                    response.status_code,
+                    dict(response.headers),
+                    bytes(response.body),
+                    response.media_type,
+                )
+            )
     return response
+
+
+def _replay(stored: StoredResponse) -> Response:
+    return Response(
+        stored.body or None,
+        status_code=stored.status,
+        media_type=stored.media_type,
+        headers={**stored.headers, "Idempotent-Replayed": "true"},
+    )

@@ -21,7 +21,7 @@ def login(body: dict[str, Any]) -> Response:
     client = request().client
     address = client.host if client else "unknown"
     email = accounts.normalize_email(body["email"])
-    state().rate = rt.limits.hit(rt.limits.login, "login", address, email)
+    state().rate = rt.limits.hit_login(address, email)
     user = accounts.authenticate(rt.db, rt.passwords, email, body["password"])
     if user is None:
         raise Problem("unauthorized", _BAD_CREDENTIALS)

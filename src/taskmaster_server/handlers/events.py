@@ -30,11 +30,11 @@ def list_events(
         frozenset(types) if types else None, uuid.UUID(project_id) if project_id else None
     )
     page = feed.list_page(runtime().db, actor.account_id, after, where, limit)
-    if page is None:
+    if isinstance(page, feed.OutOfRange):
         raise Problem(
             "resync-required",
-            f"The event log no longer reaches back to seq {after}; fetch the current state "
-            "and continue from the latest seq.",
+            f"Cannot continue after seq {after}: {page.reason}. Fetch the current state and "
+            "continue from the latest seq.",
         )
     return json_response(page)
 

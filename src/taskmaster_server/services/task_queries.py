@@ -1,20 +1,23 @@
 """Listing tasks: filters, word search, multi-key sort, keyset or offset paging.
 
 Every query starts with ``account_id = :acting account`` and orders by the sort keys plus
-``id``; the composite indexes on ``tasks`` (see db/models.py) start the same way, so the
-database walks an index instead of sorting the account's tasks.
+``id``; the composite indexes on ``tasks`` (db/models.py, migration 0006) start the same way,
+one per sort key, so the database walks an index instead of sorting the account's tasks.
+Search uses the full-text index of each database (db/search.py). ``offset`` pages count the
+matches only up to ``TOTAL_LIMIT``, so a deep account costs a bounded index walk, not a count
+of all its rows, on every page.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, literal, or_, select
+from sqlalchemy import Select, exists, func, select
 
 from taskmaster_server.db.models import Task, TaskTag
+from taskmaster_server.db.search import NO_DUE_DATE, NoDueDate, search_condition
 from taskmaster_server.db.session import Database
 from taskmaster_server.db.types import UTCDateTime
 from taskmaster_server.pagination import (
@@ -32,10 +35,14 @@ from taskmaster_server.services.tasks import parse_time
 
 __all__ = ["TaskFilters", "list_page"]
 
-# Tasks without a due date sort after every dated one (ascending), as PostgreSQL's default
-# NULLS LAST would, on both databases, and keep a comparable value for keyset cursors.
-_NO_DUE_DATE = datetime(9999, 12, 31, tzinfo=UTC)
-_DUE_AT = func.coalesce(Task.due_at, literal(_NO_DUE_DATE, UTCDateTime()), type_=UTCDateTime())
+# Tasks without a due date sort after every dated one (ascending), as NULLS LAST would, on
+# both databases, and keep a comparable value for keyset cursors; an index on this very
+# expression serves the sort (migration 0006).
+_NO_DUE_DATE = NO_DUE_DATE
+_DUE_AT = func.coalesce(Task.due_at, NoDueDate(), type_=UTCDateTime())
+
+# ``total`` on offset pages counts at most this many matches (the spec says so).
+TOTAL_LIMIT = 10_000
 
 _SORTABLE: dict[str, tuple[Any, str]] = {
     "created_at": (Task.created_at, "datetime"),
@@ -94,11 +101,7 @@ def sort_keys(sort: str) -> list[SortKey]:
     return keys
 
 
-def _escape_like(word: str) -> str:
-    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _filtered(actor: Actor, f: TaskFilters) -> Select[Task]:
+def _filtered(actor: Actor, f: TaskFilters, dialect: str) -> Select[Task]:
     query = select(Task).where(Task.account_id == actor.account_id)
     if f.project_id:
         query = query.where(Task.project_id == uuid.UUID(f.project_id))
@@ -120,15 +123,15 @@ def _filtered(actor: Actor, f: TaskFilters) -> Select[Task]:
         query = query.where(Task.due_at >= parse_time(f.due_after))
     if f.updated_since:
         query = query.where(Task.updated_at >= parse_time(f.updated_since))
-    for word in (f.search or "").lower().split():
-        pattern = f"%{_escape_like(word)}%"
-        query = query.where(
-            or_(
-                func.lower(Task.title).like(pattern, escape="\\"),
-                func.lower(func.coalesce(Task.description, "")).like(pattern, escape="\\"),
-            )
-        )
+    if f.search is not None:
+        query = query.where(search_condition(dialect, f.search))
     return query
+
+
+def total_query(query: Select[Task]) -> Select[int]:
+    """The number of rows ``query`` matches, counted up to ``TOTAL_LIMIT``."""
+    bounded = query.with_only_columns(Task.id).limit(TOTAL_LIMIT).subquery()
+    return select(func.count()).select_from(bounded)
 
 
 def list_page(
@@ -149,11 +152,11 @@ def list_page(
         )
     keys = sort_keys(filters.sort)
     digest = query_hash(str(actor.account_id), filters)
-    query = _filtered(actor, filters)
+    query = _filtered(actor, filters, db.dialect)
     total = None
     with db.read() as session:
         if offset is not None:
-            total = session.scalar(select(func.count()).select_from(query.subquery()))
+            total = session.scalar(total_query(query))
         if cursor is not None:
             query = query.where(after(keys, decode_cursor(cursor, digest, keys)))
         ordered = query.order_by(

@@ -8,11 +8,14 @@ version check turns any update that still raced into an error instead of a lost 
 from __future__ import annotations
 
 import uuid
+import weakref
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Engine, select
 from sqlalchemy import delete as sql_delete
-from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from taskmaster_server.db.models import Project, Task, TaskTag
 from taskmaster_server.db.session import Database
@@ -51,18 +54,34 @@ def not_found(task_id: uuid.UUID | str) -> Problem:
     return Problem("not-found", f"No task {task_id} in this account.")
 
 
+# An account's default project never changes and cannot be deleted (services/projects.py),
+# so once found it is remembered per database (engine) for the life of the process.
+_DEFAULT_PROJECTS: weakref.WeakKeyDictionary[Engine, OrderedDict[uuid.UUID, uuid.UUID]] = (
+    weakref.WeakKeyDictionary()
+)
+_DEFAULT_PROJECTS_SIZE = 10_000
+
+
+def _default_project(tx: Transaction, account_id: uuid.UUID) -> uuid.UUID | None:
+    known = _DEFAULT_PROJECTS.setdefault(tx.session.get_bind().engine, OrderedDict())
+    found = known.get(account_id)
+    if found is None:
+        found = tx.session.scalar(
+            select(Project.id).where(Project.account_id == account_id, Project.is_default.is_(True))
+        )
+        if found is not None:
+            known[account_id] = found
+            if len(known) > _DEFAULT_PROJECTS_SIZE:
+                known.popitem(last=False)
+    return found
+
+
 def _project_id(tx: Transaction, actor: Actor, raw: str | None) -> uuid.UUID:
     session = tx.session
     if raw is None:
-        key = f"default-project:{actor.account_id}"
-        found = tx.cache.get(key) or session.scalar(
-            select(Project.id).where(
-                Project.account_id == actor.account_id, Project.is_default.is_(True)
-            )
-        )
+        found = _default_project(tx, actor.account_id)
         if found is None:
             raise Problem("conflict", "This account has no default project; name a project_id.")
-        tx.cache[key] = found
         return found
     project_id = uuid.UUID(raw)
     project = session.get(Project, project_id)
@@ -113,11 +132,13 @@ def create(db: Database, actor: Actor, body: dict[str, Any]) -> Task:
 
 def get(db: Database, actor: Actor, task_id: uuid.UUID, project_id: str | None = None) -> Task:
     with db.read() as session:
-        task = session.get(Task, task_id)
+        # One query: the subtasks come joined instead of in a second SELECT.
+        task = session.get(Task, task_id, options=[joinedload(Task.subtasks)])
         if task is None or task.account_id != actor.account_id:
             raise not_found(task_id)
-        if project_id is not None and str(task.project_id) != project_id:
-            raise not_found(task_id)
+        if project_id is not None and task.project_id != uuid.UUID(project_id):
+            # The task exists in this account: saying "not in this account" would mislead.
+            raise Problem("not-found", f"No task {task_id} in project {project_id}.")
         _ = task.subtasks  # loaded before the session closes
         return task
 

@@ -67,9 +67,30 @@ def check_url(url: str, policy: UrlPolicy) -> None:
         policy.check(url, resolve=False)
     except BlockedAddress as exc:
         detail = f"{str(exc)[:1].upper()}{str(exc)[1:]}."
+        if _private_allowed_would_pass(url, policy):
+            detail += f" {ALLOW_PRIVATE_HINT}"
         raise Problem(
             "validation-error", detail, errors=[field_error("/url", detail, "url")]
         ) from None
+
+
+ALLOW_PRIVATE_HINT = (
+    "For local development, start the server with TASKMASTER_WEBHOOK_ALLOW_PRIVATE=true to "
+    "allow private and loopback URLs."
+)
+
+
+def _private_allowed_would_pass(url: str, policy: UrlPolicy) -> bool:
+    """Whether TASKMASTER_WEBHOOK_ALLOW_PRIVATE would lift this refusal (it never lifts the
+    metadata or malformed-URL ones, so the hint is given only where it helps)."""
+    if policy.allow_private:
+        return False
+    lenient = UrlPolicy(allow_private=True, resolver=policy.resolver)
+    try:
+        lenient.check(url, resolve=False)
+    except BlockedAddress:
+        return False
+    return True
 
 
 def _owned(session: Session, actor: Actor, webhook_id: uuid.UUID, lock: bool = False) -> Webhook:

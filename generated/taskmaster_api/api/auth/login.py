@@ -73,6 +73,11 @@ def _parse_response(
 
         return response_500
 
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -98,7 +103,8 @@ def sync_detailed(
     """Log in with email and password
 
      Exchanges credentials for an access token and a refresh token. Rate limited per client
-    address and email.
+    address, per client address and email, and per email. Answers `503` with `Retry-After`
+    while too many sign-ins are already being checked.
 
     Args:
         body (LoginRequest):  Example: {'email': 'ada@example.com', 'password': 'correct horse
@@ -131,7 +137,8 @@ def sync(
     """Log in with email and password
 
      Exchanges credentials for an access token and a refresh token. Rate limited per client
-    address and email.
+    address, per client address and email, and per email. Answers `503` with `Retry-After`
+    while too many sign-ins are already being checked.
 
     Args:
         body (LoginRequest):  Example: {'email': 'ada@example.com', 'password': 'correct horse
@@ -159,7 +166,8 @@ async def asyncio_detailed(
     """Log in with email and password
 
      Exchanges credentials for an access token and a refresh token. Rate limited per client
-    address and email.
+    address, per client address and email, and per email. Answers `503` with `Retry-After`
+    while too many sign-ins are already being checked.
 
     Args:
         body (LoginRequest):  Example: {'email': 'ada@example.com', 'password': 'correct horse
@@ -190,7 +198,8 @@ async def asyncio(
     """Log in with email and password
 
      Exchanges credentials for an access token and a refresh token. Rate limited per client
-    address and email.
+    address, per client address and email, and per email. Answers `503` with `Retry-After`
+    while too many sign-ins are already being checked.
 
     Args:
         body (LoginRequest):  Example: {'email': 'ada@example.com', 'password': 'correct horse

@@ -133,9 +133,10 @@ def sync_detailed(
     """Read the event log after a sequence number
 
      Events of the acting account with `seq` greater than `after`, oldest first. Pass
-    `next_after` back as `after` to continue. When `after` is older than the log's retention
-    the answer is `410` (`type` ending in `resync-required`): fetch the current state over
-    REST and continue from the latest seq.
+    `next_after` back as `after` to continue. When `after` is older than the log's retention,
+    or beyond the account's latest seq (e.g. after a restore), the answer is `410` (`type`
+    ending in `resync-required`): fetch the current state over REST and continue from the
+    latest seq.
 
     Args:
         after (int | Unset):  Default: 0.
@@ -179,9 +180,10 @@ def sync(
     """Read the event log after a sequence number
 
      Events of the acting account with `seq` greater than `after`, oldest first. Pass
-    `next_after` back as `after` to continue. When `after` is older than the log's retention
-    the answer is `410` (`type` ending in `resync-required`): fetch the current state over
-    REST and continue from the latest seq.
+    `next_after` back as `after` to continue. When `after` is older than the log's retention,
+    or beyond the account's latest seq (e.g. after a restore), the answer is `410` (`type`
+    ending in `resync-required`): fetch the current state over REST and continue from the
+    latest seq.
 
     Args:
         after (int | Unset):  Default: 0.
@@ -220,9 +222,10 @@ async def asyncio_detailed(
     """Read the event log after a sequence number
 
      Events of the acting account with `seq` greater than `after`, oldest first. Pass
-    `next_after` back as `after` to continue. When `after` is older than the log's retention
-    the answer is `410` (`type` ending in `resync-required`): fetch the current state over
-    REST and continue from the latest seq.
+    `next_after` back as `after` to continue. When `after` is older than the log's retention,
+    or beyond the account's latest seq (e.g. after a restore), the answer is `410` (`type`
+    ending in `resync-required`): fetch the current state over REST and continue from the
+    latest seq.
 
     Args:
         after (int | Unset):  Default: 0.
@@ -264,9 +267,10 @@ async def asyncio(
     """Read the event log after a sequence number
 
      Events of the acting account with `seq` greater than `after`, oldest first. Pass
-    `next_after` back as `after` to continue. When `after` is older than the log's retention
-    the answer is `410` (`type` ending in `resync-required`): fetch the current state over
-    REST and continue from the latest seq.
+    `next_after` back as `after` to continue. When `after` is older than the log's retention,
+    or beyond the account's latest seq (e.g. after a restore), the answer is `410` (`type`
+    ending in `resync-required`): fetch the current state over REST and continue from the
+    latest seq.
 
     Args:
         after (int | Unset):  Default: 0.

@@ -66,7 +66,8 @@ def sync_detailed(
 ) -> Response[Problem | Readiness]:
     """Readiness probe
 
-     Answers `200` when the database answers, `503` otherwise.
+     Answers `200` when the database answers, `503` otherwise. `status` is `degraded` when
+    Redis is configured but unreachable: rate limits are then counted per process.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -91,7 +92,8 @@ def sync(
 ) -> Problem | Readiness | None:
     """Readiness probe
 
-     Answers `200` when the database answers, `503` otherwise.
+     Answers `200` when the database answers, `503` otherwise. `status` is `degraded` when
+    Redis is configured but unreachable: rate limits are then counted per process.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,7 +114,8 @@ async def asyncio_detailed(
 ) -> Response[Problem | Readiness]:
     """Readiness probe
 
-     Answers `200` when the database answers, `503` otherwise.
+     Answers `200` when the database answers, `503` otherwise. `status` is `degraded` when
+    Redis is configured but unreachable: rate limits are then counted per process.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -135,7 +138,8 @@ async def asyncio(
 ) -> Problem | Readiness | None:
     """Readiness probe
 
-     Answers `200` when the database answers, `503` otherwise.
+     Answers `200` when the database answers, `503` otherwise. `status` is `degraded` when
+    Redis is configured but unreachable: rate limits are then counted per process.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

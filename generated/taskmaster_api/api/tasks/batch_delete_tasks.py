@@ -128,8 +128,11 @@ def sync_detailed(
 ) -> Response[BatchResult | Problem]:
     """Delete up to 100 tasks
 
-     The body is a JSON array of task ids. Deleting a task that does not exist is a per-item
-    `404`; `atomic=true` is all-or-nothing.
+     The body is a JSON array of task ids. As in the other batch operations, each item is
+    checked on its own: an item that is not a task id (not a UUID string) is a per-item `422`
+    pointing at it (`/<index>`), and a task that does not exist is a per-item `404`; the
+    other items are deleted. With `atomic=true` either case answers `422` for the whole
+    batch and nothing is deleted. A body that is not an array of 1 to 100 items answers `422`.
 
     Args:
         atomic (bool | Unset):  Default: False.
@@ -169,8 +172,11 @@ def sync(
 ) -> BatchResult | Problem | None:
     """Delete up to 100 tasks
 
-     The body is a JSON array of task ids. Deleting a task that does not exist is a per-item
-    `404`; `atomic=true` is all-or-nothing.
+     The body is a JSON array of task ids. As in the other batch operations, each item is
+    checked on its own: an item that is not a task id (not a UUID string) is a per-item `422`
+    pointing at it (`/<index>`), and a task that does not exist is a per-item `404`; the
+    other items are deleted. With `atomic=true` either case answers `422` for the whole
+    batch and nothing is deleted. A body that is not an array of 1 to 100 items answers `422`.
 
     Args:
         atomic (bool | Unset):  Default: False.
@@ -205,8 +211,11 @@ async def asyncio_detailed(
 ) -> Response[BatchResult | Problem]:
     """Delete up to 100 tasks
 
-     The body is a JSON array of task ids. Deleting a task that does not exist is a per-item
-    `404`; `atomic=true` is all-or-nothing.
+     The body is a JSON array of task ids. As in the other batch operations, each item is
+    checked on its own: an item that is not a task id (not a UUID string) is a per-item `422`
+    pointing at it (`/<index>`), and a task that does not exist is a per-item `404`; the
+    other items are deleted. With `atomic=true` either case answers `422` for the whole
+    batch and nothing is deleted. A body that is not an array of 1 to 100 items answers `422`.
 
     Args:
         atomic (bool | Unset):  Default: False.
@@ -244,8 +253,11 @@ async def asyncio(
 ) -> BatchResult | Problem | None:
     """Delete up to 100 tasks
 
-     The body is a JSON array of task ids. Deleting a task that does not exist is a per-item
-    `404`; `atomic=true` is all-or-nothing.
+     The body is a JSON array of task ids. As in the other batch operations, each item is
+    checked on its own: an item that is not a task id (not a UUID string) is a per-item `422`
+    pointing at it (`/<index>`), and a task that does not exist is a per-item `404`; the
+    other items are deleted. With `atomic=true` either case answers `422` for the whole
+    batch and nothing is deleted. A body that is not an array of 1 to 100 items answers `422`.
 
     Args:
         atomic (bool | Unset):  Default: False.

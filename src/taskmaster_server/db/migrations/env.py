@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, pool
 
+from taskmaster_server.db import search
 from taskmaster_server.db.models import Base
 
 config = context.config
@@ -22,6 +23,9 @@ def run_migrations_online() -> None:
             # SQLite cannot ALTER most things in place; batch mode copies the table instead.
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            # The full-text objects live in migrations only (db/search.py).
+            include_name=search.include_name,
+            include_object=search.include_object,
         )
         with context.begin_transaction():
             context.run_migrations()
