@@ -9,9 +9,9 @@
    target applies to the ratio of the minimums (medians are printed too). Target: <= 1.15x,
    for a task with a description and tags; a task with subtasks is printed for the record
    (the generated parser's cost grows with each subtask).
-2. Import time, each in a fresh interpreter: `import taskmaster` against `import httpx`
-   (alternating, median of many). Target: <= 1.3x. `from taskmaster import TaskMasterClient`
-   is printed too, for the record.
+2. Import time, each in a fresh interpreter: `from taskmaster import TaskMasterClient` against
+   `import httpx` (alternating, median of many). Target: <= 1.3x. `import taskmaster` (which
+   loads the client lazily) is printed too, for the record.
 
     .venv/bin/python benchmarks/sdk.py [--calls 300] [--rounds 9] [--imports 21]
 """
@@ -183,9 +183,9 @@ def main() -> None:
     for name, seconds in imports.items():
         print(f"  {name:42} {seconds * 1e3:7.1f} ms")
     ratio = imports["import taskmaster"] / imports["import httpx"]
-    print(f"  import taskmaster / import httpx            {verdict(ratio, 1.3)}")
+    print(f"  import taskmaster / import httpx            {ratio:.2f}x")
     client_ratio = imports["from taskmaster import TaskMasterClient"] / imports["import httpx"]
-    print(f"  from taskmaster import TaskMasterClient / import httpx  {client_ratio:.2f}x")
+    print(f"  from taskmaster import TaskMasterClient / import httpx  {verdict(client_ratio, 1.3)}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Reference server cost per request against a bare Starlette app (benchmarks/baseline_app.py).
 
-    .venv/bin/python benchmarks/server.py [--quick] [--requests 600] [--concurrency 4]
+    .venv/bin/python benchmarks/server.py [--quick] [--requests 600] [--rounds 5]
+        [--concurrency 4] [--skip-sqlite] [--skip-postgres]
 
 For SQLite (one file) and PostgreSQL (a database ``taskmaster_bench`` created next to
 ``TASKMASTER_TEST_DATABASE_URL``, default the shared ``postgres@127.0.0.1:5432``, dropped
@@ -11,13 +12,20 @@ on the same database:
 
     GET task · list 50 (status filter, sort -priority) · POST task · PATCH task · batch of 100
 
-Each operation sends a fixed number of requests over ``--concurrency`` keep-alive connections
-from a minimal asyncio HTTP/1.1 client (so the load generator stays cheap), and reads the
-server's CPU time (utime + stime of the uvicorn process and its children, from /proc) before and
-after. It prints, per operation and database, CPU ms per request (per item for the batch),
-requests/s, p50/p99, the load generator's own CPU per request, and the ratio server / baseline
-with its target. Last, GET task on PostgreSQL with ``--workers 2`` against one worker
-(requests/s; target >= 1.7x), with each worker's share of the server CPU. For that run the
+Both apps run at once. Each operation is measured in ``--rounds`` alternating rounds (server,
+then baseline, ``--requests`` each), so that whatever else the machine does hits both alike; a
+round sends its requests over ``--concurrency`` keep-alive connections from a minimal asyncio
+HTTP/1.1 client (so the load generator stays cheap), and reads the server's CPU time (utime +
+stime of the uvicorn process and its children, from /proc) before and after. It prints, per
+operation and database, the median round's CPU ms per request (per item for the batch),
+requests/s, p50/p99 and the load generator's own CPU per request, then the median of the
+per-round ratios server / baseline with its target and the range over the rounds.
+
+Last, GET task on PostgreSQL with ``--workers 2`` against one worker (requests/s; target >=
+1.7x), alternating rounds again, for the server and for the baseline app, with each worker's
+share of the CPU and the ceiling this machine allows: one worker is bound by its own core, two
+share both cores with PostgreSQL and the load generator, so two can reach at most
+``CPUs x server / (server + PostgreSQL + load generator)`` CPU per request. For that run the
 connections are opened one by one and spread evenly over the workers (checked in /proc): the
 workers accept from one shared socket, and a handful of connections opened at once tends to
 land on one of them.
@@ -40,11 +48,12 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
@@ -90,18 +99,18 @@ class Connection:
         if call.body:
             head += f"Content-Type: {call.content_type}\r\nContent-Length: {len(call.body)}\r\n"
         self.writer.write(head.encode() + b"\r\n" + call.body)
-        status_line = await self.reader.readline()
+        # The whole head in one read, then the body: per request the load generator costs a
+        # few dozen microseconds, not one call per header line.
+        head_block = await self.reader.readuntil(b"\r\n\r\n")
+        status_line, _, header_lines = head_block.partition(b"\r\n")
         length = 0
         chunked = False
-        while True:
-            line = await self.reader.readline()
-            if line in (b"\r\n", b""):
-                break
-            name, _, value = line.decode("latin-1").partition(":")
+        for line in header_lines.split(b"\r\n"):
+            name, _, value = line.partition(b":")
             name = name.strip().lower()
-            if name == "content-length":
+            if name == b"content-length":
                 length = int(value)
-            elif name == "transfer-encoding" and "chunked" in value:
+            elif name == b"transfer-encoding" and b"chunked" in value:
                 chunked = True
         if chunked:
             body = b""
@@ -117,6 +126,20 @@ class Connection:
 
     def close(self) -> None:
         self.writer.close()
+
+
+_T = TypeVar("_T")
+
+
+def _run(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    """Run the load generator on uvloop when it is installed (uvicorn[standard] brings it):
+    it spends about half of asyncio's CPU per request, which leaves more for the server."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coroutine)
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(coroutine)
 
 
 @dataclass
@@ -245,6 +268,7 @@ async def _drive(
     concurrency: int,
     make: Callable[[int], Call],
     workers: list[int] | None = None,
+    meter: Meter | None = None,
 ) -> tuple[list[float], float]:
     if workers:
         connections, _ = await _open_balanced(port, headers, concurrency, workers)
@@ -263,13 +287,41 @@ async def _drive(
             if status >= 300:
                 raise RuntimeError(f"{call.method} {call.path}: {status} {body[:300]!r}")
 
+    # CPU is counted from here: opening (and spreading) the connections is not a request.
+    if meter is not None:
+        meter.start()
     started = time.perf_counter()
     try:
         await asyncio.gather(*(worker(c) for c in connections))
+        elapsed = time.perf_counter() - started
+        if meter is not None:
+            meter.stop()
     finally:
         for c in connections:
             c.close()
-    return latencies, time.perf_counter() - started
+    return latencies, elapsed
+
+
+class Meter:
+    """CPU seconds of the server, its workers, the database and this process over a run."""
+
+    def __init__(self, pid: int, workers: list[int] | None, db_pid: int | None) -> None:
+        self.pids = {"server": pid, **({"db": db_pid} if db_pid else {})}
+        self.workers = workers or []
+        self.spent: dict[str | int, float] = {}
+
+    def _read(self) -> dict[str | int, float]:
+        now: dict[str | int, float] = {k: _cpu_seconds(p) for k, p in self.pids.items()}
+        now.update({w: _cpu_seconds(w) for w in self.workers})
+        now["client"] = time.process_time()
+        return now
+
+    def start(self) -> None:
+        self._before = self._read()
+
+    def stop(self) -> None:
+        after = self._read()
+        self.spent = {k: after[k] - self._before[k] for k in after}
 
 
 def measure(
@@ -283,16 +335,12 @@ def measure(
     db_pid: int | None = None,
 ) -> Result:
     # A short warm-up so that first-request costs (imports, plan caches) are not counted.
-    asyncio.run(_drive(port, headers, max(4, count // 20), concurrency, make, workers))
-    before = _cpu_seconds(pid)
-    db_before = _cpu_seconds(db_pid) if db_pid else 0.0
-    each_before = {w: _cpu_seconds(w) for w in workers or ()}
-    client_before = time.process_time()
-    latencies, elapsed = asyncio.run(_drive(port, headers, count, concurrency, make, workers))
-    client = time.process_time() - client_before
-    cpu = _cpu_seconds(pid) - before
-    db = _cpu_seconds(db_pid) - db_before if db_pid else 0.0
-    each = {w: _cpu_seconds(w) - each_before[w] for w in workers or ()}
+    _run(_drive(port, headers, max(4, count // 20), concurrency, make, workers))
+    meter = Meter(pid, workers, db_pid)
+    latencies, elapsed = _run(_drive(port, headers, count, concurrency, make, workers, meter))
+    cpu, client = meter.spent["server"], meter.spent["client"]
+    db = meter.spent.get("db", 0.0)
+    each = {w: meter.spent[w] for w in workers or ()}
     latencies.sort()
     return Result(
         cpu_ms=cpu * 1000 / count,
@@ -413,7 +461,7 @@ def _login(port: int) -> str:
             raise RuntimeError(f"login: {status} {answer[:200]!r}")
         return str(json.loads(answer)["access_token"])
 
-    return asyncio.run(go())
+    return _run(go())
 
 
 def server_command(port: int, workers: int) -> list[str]:
@@ -518,70 +566,144 @@ def _row(name: str, result: Result, per: int) -> str:
     )
 
 
-def compare(label: str, seeded: Seeded, requests: int, concurrency: int) -> list[str]:
-    ops = operations(seeded, requests)
+def _median_result(results: list[Result]) -> Result:
+    """The round with the median CPU per request (its other figures come with it)."""
+    ordered = sorted(results, key=lambda r: r.cpu_ms)
+    return ordered[len(ordered) // 2]
+
+
+def compare(
+    label: str,
+    seeded: Seeded,
+    requests: int,
+    concurrency: int,
+    rounds: int,
+    only: list[str] | None = None,
+) -> list[str]:
+    """Both apps up at once; each round measures one operation on the server, then on the
+    baseline, so that whatever else the machine does hits both alike. The ratio reported is
+    the median of the per-round ratios."""
+    ops = [op for op in operations(seeded, requests * rounds) if not only or op[0] in only]
     with tempfile.TemporaryDirectory() as workdir:
-        port = _free_port()
-        results: dict[str, dict[str, Result]] = {"server": {}, "baseline": {}}
-        print(f"{label}: server ({_load()})", flush=True)
-        with running(server_command(port, 1), server_env(seeded, Path(workdir)), port) as pid:
-            headers = {"Authorization": f"Bearer {_login(port)}"}
+        server_port, base_port = _free_port(), _free_port()
+        with (
+            running(
+                server_command(server_port, 1), server_env(seeded, Path(workdir)), server_port
+            ) as server_pid,
+            running(baseline_command(base_port, 1), baseline_env(seeded), base_port) as base_pid,
+        ):
+            headers = {"Authorization": f"Bearer {_login(server_port)}"}
+            print(f"{label} ({_load()}; {rounds} alternating rounds)", flush=True)
+            lines = []
             for name, count, make, per in ops:
-                results["server"][name] = measure(pid, port, headers, count, concurrency, make)
-                print(_row(name, results["server"][name], per), flush=True)
-        port = _free_port()
-        print(f"{label}: baseline ({_load()})", flush=True)
-        with running(baseline_command(port, 1), baseline_env(seeded), port) as pid:
-            for name, count, make, per in ops:
-                results["baseline"][name] = measure(pid, port, {}, count, concurrency, make)
-                print(_row(name, results["baseline"][name], per), flush=True)
-    lines = []
-    for name, _, _, per in ops:
-        server, base = results["server"][name], results["baseline"][name]
-        ratio = server.cpu_ms / base.cpu_ms if base.cpu_ms else float("inf")
-        target = TARGETS[name]
-        verdict = "ok" if ratio <= target else "OVER"
-        unit = "item" if per > 1 else "request"
-        lines.append(
-            f"{label:<10} {name:<11} server {server.cpu_ms / per:6.3f} ms / baseline "
-            f"{base.cpu_ms / per:6.3f} ms CPU per {unit} = {ratio:4.2f}x (target <= {target}x)"
-            f" {verdict}; req/s {server.rps:.0f} vs {base.rps:.0f}"
-        )
+                per_round = count // rounds
+                runs: dict[str, list[Result]] = {"server": [], "baseline": []}
+                ratios = []
+                for k in range(rounds):
+
+                    def shifted(
+                        i: int, k: int = k, make: Callable[[int], Call] = make, n: int = per_round
+                    ) -> Call:
+                        return make(k * n + i)
+
+                    server = measure(
+                        server_pid, server_port, headers, per_round, concurrency, shifted
+                    )
+                    base = measure(base_pid, base_port, {}, per_round, concurrency, shifted)
+                    runs["server"].append(server)
+                    runs["baseline"].append(base)
+                    ratios.append(server.cpu_ms / base.cpu_ms if base.cpu_ms else float("inf"))
+                for who in ("server", "baseline"):
+                    print(
+                        f"  {who:<8}" + _row(name, _median_result(runs[who]), per)[2:], flush=True
+                    )
+                ratio = statistics.median(ratios)
+                target = TARGETS[name]
+                verdict = "ok" if ratio <= target else "OVER"
+                unit = "item" if per > 1 else "request"
+                server_ms = statistics.median(r.cpu_ms for r in runs["server"]) / per
+                base_ms = statistics.median(r.cpu_ms for r in runs["baseline"]) / per
+                lines.append(
+                    f"{label:<10} {name:<11} server {server_ms:6.3f} ms / baseline "
+                    f"{base_ms:6.3f} ms CPU per {unit} = {ratio:4.2f}x (target <= {target}x)"
+                    f" {verdict}; rounds {min(ratios):.2f}-{max(ratios):.2f}x"
+                )
     return lines
 
 
-def workers_scaling(seeded: Seeded, requests: int, concurrency: int) -> str:
+def workers_scaling(seeded: Seeded, requests: int, concurrency: int, rounds: int) -> list[str]:
+    """GET task on one and on two workers, both up at once and measured in alternating
+    rounds; the same for the baseline app, whose ratio shows what this machine allows."""
     ids = seeded.task_ids
 
     def get(i: int) -> Call:
         return Call("GET", f"/api/v1/tasks/{ids[i % len(ids)]}")
 
-    results: dict[int, Result] = {}
+    lines = []
     with tempfile.TemporaryDirectory() as workdir:
-        for workers in (1, 2):
-            port = _free_port()
-            env = server_env(seeded, Path(workdir))
-            with running(server_command(port, workers), env, port) as pid:
-                headers = {"Authorization": f"Bearer {_login(port)}"}
+        env = server_env(seeded, Path(workdir))
+        for label, command, app_env, auth in (
+            ("server", server_command, env, True),
+            ("baseline", baseline_command, baseline_env(seeded), False),
+        ):
+            ports = {1: _free_port(), 2: _free_port()}
+            with (
+                running(command(ports[1], 1), app_env, ports[1]) as one_pid,
+                running(command(ports[2], 2), app_env, ports[2]) as two_pid,
+            ):
+                headers = {"Authorization": f"Bearer {_login(ports[1])}"} if auth else {}
                 # With one worker, uvicorn serves in the supervisor process itself.
-                children = _children(pid) if workers > 1 else []
-                if workers > 1 and len(children) != workers:
-                    raise RuntimeError(f"expected {workers} worker processes, found {children}")
-                results[workers] = measure(
-                    pid, port, headers, requests, concurrency, get, children or None, _postmaster()
-                )
-    one, two = results[1], results[2]
-    ratio = two.rps / one.rps
-    verdict = "ok" if ratio >= 1.7 else "UNDER"
-    split = " / ".join(f"{share:.0%}" for share in two.worker_cpu.values())
-    return (
-        f"PostgreSQL GET task --workers 2 {two.rps:.0f} req/s vs 1 worker {one.rps:.0f} req/s"
-        f" = {ratio:.2f}x (target >= 1.7x) {verdict}  ({_load()}, {os.cpu_count()} CPUs)\n"
-        f"    {concurrency} connections spread evenly over the 2 workers; server CPU split"
-        f" {split}; server CPU/req {two.cpu_ms:.2f} ms (1 worker {one.cpu_ms:.2f} ms);"
-        f" load generator CPU/req {two.client_ms:.2f} ms (1 worker: {one.client_ms:.2f} ms);"
-        f" PostgreSQL CPU/req {two.db_ms:.2f} ms (1 worker {one.db_ms:.2f} ms; 0 if not local)"
-    )
+                children = _children(two_pid)
+                if len(children) != 2:
+                    raise RuntimeError(f"expected 2 worker processes, found {children}")
+                runs: dict[int, list[Result]] = {1: [], 2: []}
+                ratios = []
+                for _ in range(rounds):
+                    one = measure(
+                        one_pid, ports[1], headers, requests, concurrency, get, None, _postmaster()
+                    )
+                    two = measure(
+                        two_pid,
+                        ports[2],
+                        headers,
+                        requests,
+                        concurrency,
+                        get,
+                        children,
+                        _postmaster(),
+                    )
+                    runs[1].append(one)
+                    runs[2].append(two)
+                    ratios.append(two.rps / one.rps)
+            ratio = statistics.median(ratios)
+            one_rps = statistics.median(r.rps for r in runs[1])
+            two_rps = statistics.median(r.rps for r in runs[2])
+            two = _median_result(runs[2])
+            one = _median_result(runs[1])
+            split = " / ".join(f"{share:.0%}" for share in two.worker_cpu.values())
+            head = f"PostgreSQL GET task {label:<8} --workers 2 {two_rps:.0f} req/s vs 1 worker"
+            head += (
+                f" {one_rps:.0f} req/s = {ratio:.2f}x (rounds {min(ratios):.2f}-{max(ratios):.2f}x)"
+            )
+            if label == "server":
+                head += " (target >= 1.7x) " + ("ok" if ratio >= 1.7 else "UNDER")
+            lines.append(head)
+            # One worker is bound by its own CPU (one core); two share every core with the
+            # database and the load generator. The best two can do is then this.
+            spent = one.cpu_ms + one.db_ms + one.client_ms
+            ceiling = min(2.0, (os.cpu_count() or 1) * one.cpu_ms / spent) if spent else 0.0
+            lines.append(
+                f"    ceiling on this machine from the 1-worker costs: {ceiling:.2f}x"
+                f" = {os.cpu_count()} CPUs x {one.cpu_ms:.2f} / ({one.cpu_ms:.2f} {label}"
+                f" + {one.db_ms:.2f} PostgreSQL + {one.client_ms:.2f} load generator ms/req)"
+            )
+            lines.append(
+                f"    CPU split {split}; {label} CPU/req {two.cpu_ms:.2f} ms (1 worker"
+                f" {one.cpu_ms:.2f} ms); load generator {two.client_ms:.2f} ms ({one.client_ms:.2f});"
+                f" PostgreSQL {two.db_ms:.2f} ms ({one.db_ms:.2f}; 0 if not local)"
+            )
+    lines.append(f"    ({_load()}, {os.cpu_count()} CPUs, {concurrency} connections spread evenly)")
+    return lines
 
 
 def _postmaster() -> int | None:
@@ -623,22 +745,33 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="few requests: a smoke run")
     parser.add_argument("--requests", type=int, default=600, help="per operation (max 5000)")
     parser.add_argument("--concurrency", type=int, default=4, help="keep-alive connections")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per figure")
+    parser.add_argument(
+        "--only", action="append", help="measure this operation only (repeatable), e.g. 'GET task'"
+    )
+    parser.add_argument("--skip-workers", action="store_true", help="no --workers 2 comparison")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
     args = parser.parse_args()
     requests = 120 if args.quick else min(max(args.requests, 30), 5000)
+    rounds = 2 if args.quick else max(1, args.rounds)
     summary: list[str] = []
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as workdir:
             seeded = seed(f"sqlite:///{workdir}/bench.db")
-            summary += compare("SQLite", seeded, requests, args.concurrency)
+            summary += compare("SQLite", seeded, requests, args.concurrency, rounds, args.only)
     if not args.skip_postgres:
         admin = os.environ.get("TASKMASTER_TEST_DATABASE_URL") or DEFAULT_ADMIN_URL
         try:
             with postgres_database(admin) as url:
                 seeded = seed(url)
-                summary += compare("PostgreSQL", seeded, requests, args.concurrency)
-                summary.append(workers_scaling(seeded, requests * 2, max(8, args.concurrency * 2)))
+                summary += compare(
+                    "PostgreSQL", seeded, requests, args.concurrency, rounds, args.only
+                )
+                if not args.skip_workers:
+                    summary += workers_scaling(
+                        seeded, requests * 2, max(8, args.concurrency * 2), rounds
+                    )
         except Exception as exc:  # an unreachable server is reported, not a traceback
             if "connection" not in str(exc).lower():
                 raise

@@ -42,11 +42,13 @@ sed 's/^,low,/Order the snacks,low,/' "$work/tasks.failed.csv" >"$work/fixed.csv
 taskmaster import "$work/fixed.csv" --project "$project"
 
 step "the project's tasks, most urgent first"
-taskmaster tasks list --project "$project" --sort=-priority,title
+taskmaster tasks list --project "$project" --sort=-priority
 
 step "mark one done, then export the project as CSV"
+# The reader takes every line: one that stops after the first makes the writer's next line
+# fail with a broken pipe, and `set -o pipefail` fails the whole step (exit status 141).
 first="$(taskmaster tasks list --project "$project" --sort title --json |
-    python3 -c 'import json, sys; print(json.loads(sys.stdin.readline())["id"])')"
+    python3 -c 'import json, sys; print(json.loads(sys.stdin.read().splitlines()[0])["id"])')"
 taskmaster tasks done "$first"
 taskmaster export --project "$project" --format csv --sort title
 

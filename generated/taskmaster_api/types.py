@@ -1,8 +1,10 @@
 """Contains some shared types for properties"""
 
 from collections.abc import Mapping, MutableMapping
+from functools import lru_cache
 from http import HTTPStatus
 from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from uuid import UUID
 
 from attrs import define
 
@@ -51,4 +53,8 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+# taskmaster: `UUID(value)`, each distinct string parsed once (see templates/types.py.jinja).
+parse_uuid = lru_cache(maxsize=4096)(UUID)
+
+
+__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "parse_uuid"]

@@ -23,8 +23,8 @@ through the same transport (retries, timeouts, logging) but not through this flo
 
 from __future__ import annotations
 
-import asyncio
 import os
+import sys
 import threading
 import time
 from collections.abc import (
@@ -49,6 +49,8 @@ from ._params import to_uuid
 from ._tokens import MemoryTokenStore, TokenSet, TokenStore
 
 if TYPE_CHECKING:
+    import asyncio
+
     from taskmaster_api.models import TokenPair
 
 __all__ = ["Credentials", "TokenAuth", "auth_from", "credentials_from"]
@@ -66,6 +68,12 @@ def _always() -> bool:
 
 
 _loop_warned = threading.Event()
+
+
+def _loop_running() -> bool:
+    # No asyncio imported, no loop running: a sync program never imports it for this check.
+    asyncio = sys.modules.get("asyncio")
+    return asyncio is not None and asyncio._get_running_loop() is not None
 
 
 def _warn_sync_in_loop() -> None:
@@ -341,7 +349,7 @@ class TokenAuth(httpx.Auth):
     def sync_auth_flow(
         self, request: httpx.Request
     ) -> Generator[httpx.Request, httpx.Response, None]:
-        if not _loop_warned.is_set() and asyncio._get_running_loop() is not None:
+        if not _loop_warned.is_set() and _loop_running():
             _warn_sync_in_loop()
         if self.needs_preparing():  # a valid token skips building the renewal generator
             yield from self.renewing(self.prepare_flow, self.needs_preparing)
@@ -382,6 +390,8 @@ class TokenAuth(httpx.Auth):
 
     def async_lock(self) -> asyncio.Lock:
         if self._alock is None:
+            import asyncio
+
             self._alock = asyncio.Lock()
         return self._alock
 

@@ -14,7 +14,6 @@ one batch request all-or-nothing, so a chunk with such an item is not sent at al
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import time
 import uuid
@@ -36,6 +35,8 @@ from ._pacing import ChunkRetry, Pacer
 from ._resources._common import account
 
 if TYPE_CHECKING:
+    import asyncio
+
     import httpx
 
 __all__ = [
@@ -55,7 +56,13 @@ Part = list[BulkItemResult]
 
 # Module attributes so tests can wait without really waiting.
 _sleep: Callable[[float], None] = time.sleep
-_asleep = asyncio.sleep
+
+
+async def _asleep(seconds: float) -> None:
+    # asyncio is imported on first use: a sync client never pays for it at import.
+    import asyncio
+
+    await asyncio.sleep(seconds)
 
 
 @dataclass(slots=True)
@@ -279,6 +286,8 @@ async def arun_chunks(
     total: int | None,
 ) -> BulkResult:
     """Send the chunks as asyncio tasks, at most `concurrency` at a time."""
+    import asyncio
+
     out = _Collector(options, total)
     pending: set[asyncio.Task[Part]] = set()
     try:

@@ -8,6 +8,7 @@ what the client made of the response. The sync and async shells differ only in h
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
@@ -80,16 +81,21 @@ class ETagCache:
 
     def __init__(self, size: int = 2048) -> None:
         self._size = size
-        self._etags: dict[tuple[str, int], str] = {}
+        self._etags: dict[tuple[uuid.UUID | str, int], str] = {}
         self._lock = threading.Lock()  # eviction iterates the dict; threads share the client
 
     @staticmethod
-    def _key(obj: Any) -> tuple[str, int] | None:
+    def _key(obj: Any) -> tuple[uuid.UUID | str, int] | None:
         version = getattr(obj, "version", None)
         ident = getattr(obj, "id", None)
-        if isinstance(version, int) and ident is not None:
+        if not isinstance(version, int) or ident is None:
+            return None
+        if isinstance(ident, uuid.UUID):  # a parsed model's: no str() on every response
+            return (ident, version)
+        try:  # an id given as text matches the same task's UUID
+            return (uuid.UUID(str(ident)), version)
+        except ValueError:
             return (str(ident), version)
-        return None
 
     def remember(self, obj: Any, etag: str) -> None:
         key = self._key(obj)

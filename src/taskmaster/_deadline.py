@@ -81,7 +81,8 @@ class _Stream:
         return self._stream.read(max_bytes, _cut(timeout, "ReadTimeout"))
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, _cut(timeout, "WriteTimeout"))
+        if buffer:  # httpcore writes b"" twice per bodiless request; its streams ignore that
+            self._stream.write(buffer, _cut(timeout, "WriteTimeout"))
 
     def close(self) -> None:
         self._stream.close()
@@ -134,7 +135,8 @@ class _AsyncStream:
         return await self._stream.read(max_bytes, _cut(timeout, "ReadTimeout"))
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._stream.write(buffer, _cut(timeout, "WriteTimeout"))
+        if buffer:
+            await self._stream.write(buffer, _cut(timeout, "WriteTimeout"))
 
     async def aclose(self) -> None:
         await self._stream.aclose()

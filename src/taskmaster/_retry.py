@@ -11,7 +11,6 @@ every retry. Each attempt carries `X-TaskMaster-Retry-Count` (0 on the first).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import random
@@ -196,7 +195,13 @@ def _log_response(request: httpx.Request, status: int, attempt: int, started: fl
 
 # Module attributes so tests can replace them and retry without really waiting.
 _sleep: Callable[[float], None] = time.sleep
-_asleep = asyncio.sleep
+
+
+async def _asleep(seconds: float) -> None:
+    # asyncio is imported on first use: a sync client never pays for it at import.
+    import asyncio
+
+    await asyncio.sleep(seconds)
 
 
 class RetryTransport(httpx.BaseTransport):

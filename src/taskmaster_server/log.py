@@ -14,6 +14,8 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 # One list of secret patterns for the SDK's logs and the server's (tests/sdk/test_redaction.py).
 from taskmaster._redaction import redact
 
@@ -37,7 +39,11 @@ class JsonFormatter(logging.Formatter):
                 entry[key] = redact(value) if isinstance(value, str) else value
         if record.exc_info:
             entry["exception"] = redact(self.formatException(record.exc_info))
-        return json.dumps(entry, default=str)
+        try:
+            # orjson: a quarter of json's cost for the access log's line per request.
+            return orjson.dumps(entry, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
+        except TypeError:  # what orjson refuses (integers beyond 64 bits, say)
+            return json.dumps(entry, default=str)
 
 
 def configure_logging(level: str = "INFO") -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, and_, false, or_, tuple_
+from sqlalchemy import ColumnElement, tuple_
 
 from taskmaster_server.problems import Problem, field_error
 
@@ -92,16 +92,13 @@ def decode_cursor(raw: str, digest: str, keys: Sequence[SortKey]) -> list[Any]:
 
 
 def after(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool]:
-    """Rows strictly after ``values`` in the order given by ``keys``."""
-    if len({key.descending for key in keys}) == 1:
-        # One direction: a row-value comparison, which an index on the keys serves directly.
-        # A plain tuple on the right is bound with each column's own type.
-        left = tuple_(*(key.expression for key in keys))
-        right = tuple(values)
-        return left < right if keys[0].descending else left > right
-    clauses: list[ColumnElement[bool]] = []
-    for i, key in enumerate(keys):
-        equal = [keys[j].expression == values[j] for j in range(i)]
-        beyond = key.expression < values[i] if key.descending else key.expression > values[i]
-        clauses.append(and_(*equal, beyond))
-    return or_(false(), *clauses)
+    """Rows strictly after ``values`` in the order given by ``keys``, all in one direction.
+
+    A row-value comparison, which an index on the keys serves directly; mixed directions have
+    no such form, and every list sorts its keys one way (tasks sort by one key, then ``id``)."""
+    if len({key.descending for key in keys}) != 1:
+        raise ValueError("keyset paging needs every sort key in the same direction")
+    # A plain tuple on the right is bound with each column's own type.
+    left = tuple_(*(key.expression for key in keys))
+    right = tuple(values)
+    return left < right if keys[0].descending else left > right

@@ -2,9 +2,11 @@
 
 The spec gives every `pattern` an `x-pattern-message` (a test holds it to that), written for
 the person who sent the value. A sort parameter also lists its keys in `x-sort-keys`, so a
-misspelt key gets the closest one suggested, as `git` does for a mistyped command:
+misspelt key gets the closest one suggested, as `git` does for a mistyped command, and a list
+of keys (which earlier builds accepted) is told it names several:
 
-    '-priorty' is not a sort key (did you mean '-priority'?). Sort by up to 3 ...
+    '-priorty' is not a sort key (did you mean '-priority'?). Sort by one key, ...
+    '-priority,title' names 2 sort keys; give one. Sort by one key, ...
 """
 
 from __future__ import annotations
@@ -27,22 +29,23 @@ def pattern_detail(schema: Mapping[str, Any], value: object) -> str | None:
     message = " ".join(message.split())
     keys = schema.get(SORT_KEYS_KEY)
     if isinstance(keys, list) and isinstance(value, str):
-        unknown = _unknown_sort_key(value, [str(k) for k in keys])
-        if unknown:
-            return f"{unknown} {message}"
+        problem = _sort_problem(value, [str(k) for k in keys])
+        if problem:
+            return f"{problem} {message}"
     return message
 
 
-def _unknown_sort_key(value: str, keys: Sequence[str]) -> str | None:
-    """What is wrong with the first bad term of a comma-separated sort value, if one is."""
-    for term in value.split(","):
-        name = term.removeprefix("-")
-        if name in keys:
-            continue
-        if not name:
-            return "An empty sort key." if term == name else f"{term!r} names no sort key."
-        close = difflib.get_close_matches(name, keys, n=1, cutoff=0.6)
-        sign = "-" if term.startswith("-") else ""
-        hint = f" (did you mean {sign + close[0]!r}?)" if close else ""
-        return f"{term!r} is not a sort key{hint}."
-    return None  # the keys are known: too many of them, and the message says how many
+def _sort_problem(value: str, keys: Sequence[str]) -> str | None:
+    """What is wrong with a sort value, said before the rule, if more than the rule says."""
+    terms = value.split(",")
+    if len(terms) > 1:
+        return f"{value!r} names {len(terms)} sort keys; give one."
+    name = value.removeprefix("-")
+    if name in keys:
+        return None  # the key is fine: the rule says what is not
+    if not name:
+        return "An empty sort key." if value == name else f"{value!r} names no sort key."
+    close = difflib.get_close_matches(name, keys, n=1, cutoff=0.6)
+    sign = "-" if value.startswith("-") else ""
+    hint = f" (did you mean {sign + close[0]!r}?)" if close else ""
+    return f"{value!r} is not a sort key{hint}."

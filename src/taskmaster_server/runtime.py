@@ -18,6 +18,7 @@ from taskmaster_server.openapi import ApiSpec, spec_path
 from taskmaster_server.ratelimit import RateLimits
 from taskmaster_server.services.actors import MembershipCache
 from taskmaster_server.settings import Settings
+from taskmaster_server.threads import HandlerThreads
 
 __all__ = ["Runtime"]
 
@@ -34,6 +35,10 @@ class Runtime:
     refresh: RefreshTokens
     idempotency: IdempotencyStore
     memberships: MembershipCache = field(default_factory=MembershipCache)
+    threads: HandlerThreads = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.threads = HandlerThreads(self.settings)
 
     @classmethod
     def build(cls, settings: Settings) -> Runtime:
@@ -42,7 +47,11 @@ class Runtime:
             generate=settings.jwt_generate_key,
             extra_public=settings.jwt_extra_public_keys,
         )
-        db = Database(settings.database_url, pool_size=settings.db_pool_size)
+        db = Database(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            connect_timeout=settings.db_connect_timeout,
+        )
         tokens = AccessTokens(
             keys,
             issuer=settings.jwt_issuer,

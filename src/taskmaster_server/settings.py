@@ -8,6 +8,7 @@ variable                               default
 =====================================  ==========================================================
 TASKMASTER_DATABASE_URL                ``sqlite:///./taskmaster.db``
 TASKMASTER_DB_POOL_SIZE                ``10`` (PostgreSQL only)
+TASKMASTER_DB_CONNECT_TIMEOUT          ``5`` seconds to open a PostgreSQL connection; then 503
 TASKMASTER_REDIS_URL                   unset: rate limits are kept in process memory
 TASKMASTER_JWT_PRIVATE_KEY             ``./.taskmaster/jwt-es256.pem`` (generated if missing and
                                        ``TASKMASTER_JWT_GENERATE_KEY`` is true)
@@ -60,6 +61,7 @@ TASKMASTER_ARGON2_MEMORY_KIB           ``65536``
 TASKMASTER_LOG_LEVEL                   ``INFO``
 TASKMASTER_HOST / TASKMASTER_PORT      ``127.0.0.1`` / ``8000`` (``serve``)
 TASKMASTER_WORKERS                     ``1`` (``serve``)
+TASKMASTER_THREADS                     ``1`` sync request handlers running at once per process
 =====================================  ==========================================================
 """
 
@@ -87,6 +89,7 @@ class Settings:
 
     database_url: str = "sqlite:///./taskmaster.db"
     db_pool_size: int = 10
+    db_connect_timeout: float = 5.0
     redis_url: str | None = None
     jwt_private_key: Path = Path(".taskmaster/jwt-es256.pem")
     jwt_generate_key: bool = True
@@ -133,6 +136,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
+    threads: int = 1
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -168,6 +172,7 @@ def _paths(raw: str) -> tuple[Path, ...]:
 _ENV: dict[str, tuple[str, Any]] = {
     "database_url": ("TASKMASTER_DATABASE_URL", str),
     "db_pool_size": ("TASKMASTER_DB_POOL_SIZE", int),
+    "db_connect_timeout": ("TASKMASTER_DB_CONNECT_TIMEOUT", float),
     "redis_url": ("TASKMASTER_REDIS_URL", str),
     "jwt_private_key": ("TASKMASTER_JWT_PRIVATE_KEY", Path),
     "jwt_generate_key": ("TASKMASTER_JWT_GENERATE_KEY", _bool),
@@ -212,4 +217,5 @@ _ENV: dict[str, tuple[str, Any]] = {
     "host": ("TASKMASTER_HOST", str),
     "port": ("TASKMASTER_PORT", int),
     "workers": ("TASKMASTER_WORKERS", int),
+    "threads": ("TASKMASTER_THREADS", int),
 }

@@ -185,6 +185,22 @@ class BodyValidator(JSONRequestBodyValidator):  # type: ignore[misc]
 
 
 class ParametersValidator(ParameterValidator):  # type: ignore[misc]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # What to check depends on the operation only: worked out once, not per request.
+        self._checks: list[tuple[str, str, str, bool, SchemaChecker]] = []
+        for where in ("query", "path", "header"):
+            # connexion lists path-level parameters once per middleware that built the
+            # operation; check each parameter once.
+            unique = {p["name"]: p for p in self.parameters.get(where, [])}
+            for name, param in unique.items():
+                key = name.replace("-", "_") if where == "path" else name
+                checker = checker_for(param.get("schema", param))
+                self._checks.append(
+                    (where, key, f"#/{where}/{name}", bool(param.get("required")), checker)
+                )
+        self._known_query = frozenset(p["name"] for p in self.parameters.get("query", []))
+
     def validate_request(self, request: ConnexionRequest) -> None:
         errors: list[FieldError] = []
         sources = {
@@ -192,25 +208,15 @@ class ParametersValidator(ParameterValidator):  # type: ignore[misc]
             "path": request.path_params,
             "header": request.headers,
         }
-        for where, values in sources.items():
-            # connexion lists path-level parameters once per middleware that built the
-            # operation; check each parameter once.
-            unique = {p["name"]: p for p in self.parameters.get(where, [])}
-            for param in unique.values():
-                name = param["name"]
-                key = name.replace("-", "_") if where == "path" else name
-                value = values.get(key)
-                pointer = f"#/{where}/{name}"
-                if value is None:
-                    if param.get("required"):
-                        errors.append(
-                            field_error(pointer, "This parameter is required.", "required")
-                        )
-                    continue
-                for error in checker_for(param.get("schema", param)).errors(value):
-                    errors.append(field_error(pointer, error["detail"], error["code"]))
-        known = {p["name"] for p in self.parameters.get("query", [])}
-        for name in sorted(set(request.query_params) - known):
+        for where, key, pointer, required, checker in self._checks:
+            value = sources[where].get(key)
+            if value is None:
+                if required:
+                    errors.append(field_error(pointer, "This parameter is required.", "required"))
+                continue
+            for error in checker.errors(value):
+                errors.append(field_error(pointer, error["detail"], error["code"]))
+        for name in sorted(set(request.query_params) - self._known_query):
             # A misspelt filter (?statuss=done) must not silently widen a query.
             errors.append(
                 field_error(f"#/query/{name}", "Unknown query parameter.", "unknown_parameter")

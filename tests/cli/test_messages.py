@@ -91,6 +91,13 @@ def test_a_misspelt_sort_key_gets_the_servers_suggestion(logged_in: Cli) -> None
     assert "^-?(" not in result.stderr
 
 
+def test_a_sort_by_several_keys_gets_the_servers_rule(logged_in: Cli) -> None:
+    result = logged_in("tasks", "list", "--sort", "-priority,title")
+    assert result.exit_code == 7
+    assert "'-priority,title' names 2 sort keys; give one." in result.stderr
+    assert "Sort by one key, with an optional `-` for descending" in result.stderr
+
+
 def _jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 

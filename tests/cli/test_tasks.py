@@ -5,6 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -124,3 +128,21 @@ def test_a_server_side_validation_error_names_the_field_and_the_request(logged_i
     assert result.stderr.startswith("error: 4")
     assert "/title" in result.stderr
     assert "(request_id: " in result.stderr
+
+
+def test_a_reader_that_closes_the_pipe_early_ends_the_command_quietly(logged_in: Any) -> None:
+    # `taskmaster tasks list --json | head -1`: once the reader has gone, the next write fails
+    # with EPIPE. A real pipe, closed before the command writes anything, makes that certain.
+    ok(logged_in("tasks", "add", "Read by nobody"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TASKMASTER_", "XDG_"))}
+    env.update({k: v for k, v in logged_in.env.items() if v is not None})
+    command = [str(Path(sys.executable).parent / "taskmaster"), "tasks", "list", "--json"]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True
+    )
+    assert process.stdout is not None
+    assert process.stderr is not None
+    process.stdout.close()
+    errors = process.stderr.read()
+    assert process.wait(timeout=60) == 141
+    assert errors == ""

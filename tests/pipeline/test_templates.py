@@ -5,8 +5,10 @@ These hold whatever the real spec contains: each hazard has one instance in the 
 
 from __future__ import annotations
 
+import datetime
 import enum
 import importlib
+import uuid
 from types import ModuleType
 from typing import Any
 
@@ -130,6 +132,39 @@ def test_nullable_enum_reference_parses(hazards_api: ModuleType, value: str | No
     assert value is None or isinstance(task.priority, hazards_api.models.Priority)
     patch = hazards_api.models.TaskPatch.from_dict({"reviewer_priority": value})
     assert patch.reviewer_priority == value
+
+
+# --- the inline nullable parser and the shared UUID reader (speed, same outcomes) ---------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, None),
+        ("2025-01-02T03:04:05+00:00", datetime.datetime(2025, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)),
+        ("next week", "next week"),  # as the stock parser did: kept as it came
+        (5, 5),
+    ],
+)
+def test_nullable_value_parses_as_the_stock_parser_did(
+    hazards_api: ModuleType, value: Any, expected: Any
+) -> None:
+    task = hazards_api.models.Task.from_dict({**TASK, "due_at": value})
+    assert task.due_at == expected
+    assert type(task.due_at) is type(expected)
+
+
+def test_uuids_are_parsed_once_and_bad_ones_still_fail(hazards_api: ModuleType) -> None:
+    first = hazards_api.models.Task.from_dict(TASK)
+    again = hazards_api.models.Task.from_dict(dict(TASK))
+    assert first.id == uuid.UUID(TASK["id"])
+    assert again.id is first.id  # one parse per distinct string
+    with pytest.raises(ValueError, match="badly formed"):
+        hazards_api.models.Task.from_dict({**TASK, "id": "not-a-uuid"})
+    with pytest.raises(TypeError):
+        hazards_api.models.Task.from_dict({**TASK, "id": ["3fa85f64"]})
+    with pytest.raises(AttributeError):
+        hazards_api.models.Task.from_dict({**TASK, "id": 7})
 
 
 # --- problem+json -------------------------------------------------------------

@@ -155,3 +155,37 @@ def test_extra_body_needs_an_object_body(client_factory: Any) -> None:
     result = client.bulk_create_tasks([{"title": "a"}], extra_body={"x": 1})
     assert isinstance(result.items[0].error, InvalidRequestError)
     assert "extra_body" in str(result.items[0].error)
+
+
+def test_a_call_is_sent_to_an_absolute_url_and_keeps_its_own(
+    router: Any, client_factory: Any
+) -> None:
+    from taskmaster._resources.tasks import get_call
+
+    route = router.get(f"/tasks/{TASK_ID}").mock(
+        return_value=httpx.Response(200, json=task_json(id=TASK_ID))
+    )
+    client = client_factory(token="t", verify_tokens=False)
+    call = get_call(TASK_ID, None, None, None, None)
+    client._request(call)
+    client._request(call, {"extra_query": {"x": "1"}})
+    assert [str(c.request.url) for c in route.calls] == [
+        f"{API}/tasks/{TASK_ID}",
+        f"{API}/tasks/{TASK_ID}?x=1",
+    ]
+    assert call.kwargs["url"] == f"/tasks/{TASK_ID}"  # a pager sends the same call again
+
+
+def test_an_etag_is_found_by_the_task_id_or_its_text() -> None:
+    from types import SimpleNamespace
+
+    from taskmaster._call import ETagCache
+
+    cache = ETagCache()
+    task_id = uuid.UUID(TASK_ID)
+    cache.remember(SimpleNamespace(id=task_id, version=3), '"v3"')
+    assert cache.get(SimpleNamespace(id=task_id, version=3)) == '"v3"'
+    assert cache.get(SimpleNamespace(id=TASK_ID, version=3)) == '"v3"'
+    assert cache.get(SimpleNamespace(id=task_id, version=4)) is None
+    cache.remember(SimpleNamespace(id="not-a-uuid", version=1), '"n1"')
+    assert cache.get(SimpleNamespace(id="not-a-uuid", version=1)) == '"n1"'

@@ -126,6 +126,12 @@ def test_the_client_imports_no_generated_endpoint_server_cli_or_jwt() -> None:
     assert unwanted == []
 
 
+def test_the_sync_client_imports_no_asyncio() -> None:
+    # asyncio is a fifth of the client's import time (benchmarks/sdk.py): the async paths
+    # import it when they first run.
+    assert "asyncio" not in _modules_after("from taskmaster import TaskMasterClient")
+
+
 def test_version_and_user_agent() -> None:
     import httpx
 

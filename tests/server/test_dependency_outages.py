@@ -7,8 +7,12 @@ that: the shared services are never touched.
 from __future__ import annotations
 
 import logging
+import socket
+import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -176,3 +180,64 @@ def test_requests_during_a_postgres_restart_answer_503_then_recover(
         server.stop()
         runtime.close()
     print(f"postgres restart took {restart:.2f} s; the first request after it succeeded")
+
+
+@pytest.fixture
+def silent_postgres() -> Iterator[str]:
+    """A "PostgreSQL" that accepts connections and never says a word: a hung host or a
+    half-open network path, which a refused connection does not show."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{listener.getsockname()[1]}/test"
+    finally:
+        stop.set()
+        thread.join(5)
+        for connection in held:
+            connection.close()
+        listener.close()
+
+
+def test_a_postgres_that_never_answers_gives_503_within_the_connect_timeout(
+    silent_postgres: str, tmp_path: Path
+) -> None:
+    settings = Settings(
+        database_url=silent_postgres,
+        db_connect_timeout=1,
+        jwt_private_key=tmp_path / "jwt-es256.pem",
+        validate_responses=True,
+        webhook_worker=False,
+    )
+    app = create_app(settings)
+    runtime = runtime_of(app)
+    token, _ = runtime.tokens.issue(uuid.uuid4(), uuid.uuid4(), datetime.now(UTC))
+    server = LiveServer(app).start()
+    try:
+        with httpx.Client(base_url=server.api_url, timeout=30) as client:
+            for path, headers in (
+                ("/ready", {}),
+                ("/tasks", {"Authorization": f"Bearer {token}"}),
+            ):
+                started = time.monotonic()
+                response = client.get(path, headers=headers)
+                took = time.monotonic() - started
+                assert response.status_code == 503, response.text
+                assert response.headers["content-type"].startswith("application/problem+json")
+                assert took < 10, f"{path} took {took:.1f} s"
+            # Liveness needs no database and no handler thread: it answers at once.
+            assert client.get("/health").status_code == 200
+    finally:
+        server.stop()
+        runtime.close()

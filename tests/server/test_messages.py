@@ -60,18 +60,26 @@ async def test_a_misspelt_sort_key_lists_the_keys_and_suggests_the_closest(
     detail = await _sort_error(api_client, headers, "-priorty")
     assert detail.startswith("'-priorty' is not a sort key (did you mean '-priority'?).")
 
-    second = await _sort_error(api_client, headers, "due_at,titel")
+    second = await _sort_error(api_client, headers, "titel")
     assert second.startswith("'titel' is not a sort key (did you mean 'title'?).")
 
     nothing_close = await _sort_error(api_client, headers, "zzz")
-    assert nothing_close.startswith("'zzz' is not a sort key. Sort by up to 3")
+    assert nothing_close.startswith("'zzz' is not a sort key. Sort by one key")
+
+    sign_only = await _sort_error(api_client, headers, "-")
+    assert sign_only.startswith("'-' names no sort key. Sort by one key")
 
 
-async def test_too_many_known_sort_keys_get_the_rule(
+async def test_several_sort_keys_are_told_there_is_one(
     api_client: httpx.AsyncClient, headers: dict[str, str]
 ) -> None:
-    detail = await _sort_error(api_client, headers, "title,status,priority,due_at")
-    assert detail.startswith("Sort by up to 3 comma-separated keys")
+    detail = await _sort_error(api_client, headers, "-priority,due_at")
+    assert detail == (
+        "'-priority,due_at' names 2 sort keys; give one. Sort by one key, with an optional `-`"
+        " for descending: created_at, updated_at, due_at, priority, status, title (e.g. -priority)."
+    )
+    misspelt_too = await _sort_error(api_client, headers, "due_at,titel")
+    assert misspelt_too.startswith("'due_at,titel' names 2 sort keys; give one.")
 
 
 async def test_a_malformed_account_header_is_worded(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -81,7 +83,9 @@ async def test_filters_and_search(api_client: httpx.AsyncClient, headers: dict[s
     assert await _titles(api_client, headers, due_after="2030-03-01T00:00:00Z") == ["Order food"]
 
 
-async def test_multi_key_sort(api_client: httpx.AsyncClient, headers: dict[str, str]) -> None:
+async def test_sort_by_one_key_with_id_breaking_ties_the_same_way(
+    api_client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
     await _seed(
         api_client,
         headers,
@@ -92,15 +96,31 @@ async def test_multi_key_sort(api_client: httpx.AsyncClient, headers: dict[str, 
             {"title": "d", "priority": "medium"},
         ],
     )
-    assert await _titles(api_client, headers, sort="-priority,title") == ["a", "d", "b", "c"]
-    assert await _titles(api_client, headers, sort="priority,-title") == ["c", "b", "d", "a"]
+    ascending = await _titles(api_client, headers, sort="priority")
+    assert ascending[2:] == ["d", "a"]
+    assert sorted(ascending[:2]) == ["b", "c"]  # equal priorities: in id order
+    # Ties follow id in the key's direction, so descending is ascending reversed exactly.
+    assert await _titles(api_client, headers, sort="-priority") == ascending[::-1]
     assert await _titles(api_client, headers, sort="title") == ["a", "b", "c", "d"]
+    assert await _titles(api_client, headers, sort="-title") == ["d", "c", "b", "a"]
     assert (await _titles(api_client, headers, sort="due_at"))[0] == "c"  # undated last
-    duplicate = await api_client.get("/tasks", params={"sort": "title,-title"}, headers=headers)
-    assert_problem(duplicate, 422, "validation-error")
+    assert (await _titles(api_client, headers, sort="-due_at"))[-1] == "c"
 
 
-@pytest.mark.parametrize("sort", ["created_at", "-priority,title", "due_at,-created_at"])
+@pytest.mark.parametrize("sort", ["-priority,title", "title,-title", "due_at,-created_at,title"])
+async def test_a_sort_by_several_keys_is_refused_with_the_rule(
+    api_client: httpx.AsyncClient, headers: dict[str, str], sort: str
+) -> None:
+    response = await api_client.get("/tasks", params={"sort": sort}, headers=headers)
+    body = assert_problem(response, 422, "validation-error")
+    [error] = body["errors"]
+    assert error["pointer"] == "#/query/sort"
+    assert error["code"] == "pattern"
+    count = sort.count(",") + 1
+    assert error["detail"].startswith(f"{sort!r} names {count} sort keys; give one. Sort by one")
+
+
+@pytest.mark.parametrize("sort", ["created_at", "-priority", "due_at", "-title"])
 async def test_keyset_pages_are_stable_under_inserts(
     api_client: httpx.AsyncClient, headers: dict[str, str], sort: str
 ) -> None:
@@ -136,6 +156,47 @@ async def test_keyset_pages_are_stable_under_inserts(
         params = {"limit": 5, "sort": sort, "cursor": body["next_cursor"]}
     assert len(seen) == len(set(seen))
     assert set(ids) <= set(seen)
+
+
+def _cursor(payload: dict[str, Any]) -> str:
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _payload(cursor: str) -> dict[str, Any]:
+    decoded: dict[str, Any] = json.loads(
+        base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+    )
+    return decoded
+
+
+async def test_a_cursor_of_an_old_multi_key_sort_is_a_422(
+    api_client: httpx.AsyncClient, headers: dict[str, str]
+) -> None:
+    """Earlier builds sorted by up to three keys; their cursors hold a value per key and id."""
+    await _seed(api_client, headers, [{"title": f"t{i}", "priority": "high"} for i in range(3)])
+    params = {"limit": 1, "sort": "-priority"}
+    first = (await api_client.get("/tasks", params=params, headers=headers)).json()
+    current = _payload(first["next_cursor"])
+    priority, task_id = current["v"]
+    # Minted for "-priority,title": another query's digest, one value too many.
+    old = {"q": "0123456789abcdef", "v": [priority, "t0", task_id]}
+    # And should its digest match, the number of values still tells it apart.
+    same_digest = {"q": current["q"], "v": [priority, "t0", task_id]}
+    for cursor, detail in [
+        (_cursor(old), "This cursor belongs to a query with other filters or sort."),
+        (_cursor(same_digest), "The cursor is not one this server issued."),
+    ]:
+        response = await api_client.get(
+            "/tasks", params={**params, "cursor": cursor}, headers=headers
+        )
+        body = assert_problem(response, 422, "validation-error")
+        assert body["errors"][0]["pointer"] == "#/query/cursor"
+        assert body["detail"] == detail
+    old_sort = await api_client.get(
+        "/tasks", params={"sort": "-priority,title", "cursor": _cursor(old)}, headers=headers
+    )
+    assert_problem(old_sort, 422, "validation-error")
 
 
 async def test_offset_paging_reports_total(

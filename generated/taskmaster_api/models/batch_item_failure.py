@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.batch_item_failure_outcome import BatchItemFailureOutcome
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 if TYPE_CHECKING:
     from ..models.problem import Problem
@@ -91,7 +91,7 @@ class BatchItemFailure:
         if isinstance(_id, Unset):
             id = UNSET
         else:
-            id = UUID(_id)
+            id = parse_uuid(_id)
 
         batch_item_failure = cls(
             outcome=outcome,

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.batch_item_success_outcome import BatchItemSuccessOutcome
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 if TYPE_CHECKING:
     from ..models.task import Task
@@ -85,7 +85,7 @@ class BatchItemSuccess:
 
         status = d.pop("status")
 
-        id = UUID(d.pop("id"))
+        id = parse_uuid(d.pop("id"))
 
         _task = d.pop("task", UNSET)
         task: Task | Unset

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.event_type import EventType
+from ..types import parse_uuid
 
 if TYPE_CHECKING:
     from ..models.event_data import EventData
@@ -91,28 +92,27 @@ class Event:
         from ..models.event_data import EventData  # noqa: PLC0415
 
         d = dict(src_dict)
-        id = UUID(d.pop("id"))
+        id = parse_uuid(d.pop("id"))
 
         seq = d.pop("seq")
 
         type_ = EventType(d.pop("type"))
 
-        account_id = UUID(d.pop("account_id"))
+        account_id = parse_uuid(d.pop("account_id"))
 
-        def _parse_project_id(data: object) -> None | UUID:
-            if data is None:
-                return data
+        _project_id = d.pop("project_id")
+        project_id: None | UUID
+        if _project_id is None:
+            project_id = None
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_project_id, str):
                     raise TypeError()
-                project_id_type_0 = UUID(data)
+                project_id_type_0 = parse_uuid(_project_id)
 
-                return project_id_type_0
+                project_id = project_id_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | UUID, data)
-
-        project_id = _parse_project_id(d.pop("project_id"))
+                project_id = cast("None | UUID", _project_id)
 
         occurred_at = datetime.datetime.fromisoformat(d.pop("occurred_at"))
 

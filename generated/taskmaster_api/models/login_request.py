@@ -6,7 +6,7 @@ from uuid import UUID
 
 from attrs import define as _attrs_define
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 T = TypeVar("T", bound="LoginRequest")
 
@@ -68,7 +68,7 @@ class LoginRequest:
         if isinstance(_account_id, Unset):
             account_id = UNSET
         else:
-            account_id = UUID(_account_id)
+            account_id = parse_uuid(_account_id)
 
         login_request = cls(
             email=email,

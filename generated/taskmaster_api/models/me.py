@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.role import Role
+from ..types import parse_uuid
 
 if TYPE_CHECKING:
     from ..models.account_membership import AccountMembership
@@ -82,7 +83,7 @@ class Me:
 
             accounts.append(accounts_item)
 
-        account_id = UUID(d.pop("account_id"))
+        account_id = parse_uuid(d.pop("account_id"))
 
         role = Role(d.pop("role"))
 

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.task_status import TaskStatus
+from ..types import parse_uuid
 
 T = TypeVar("T", bound="SubTask")
 
@@ -75,9 +76,9 @@ class SubTask:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = UUID(d.pop("id"))
+        id = parse_uuid(d.pop("id"))
 
-        parent_id = UUID(d.pop("parent_id"))
+        parent_id = parse_uuid(d.pop("parent_id"))
 
         title = d.pop("title")
 

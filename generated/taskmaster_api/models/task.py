@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.priority import Priority
 from ..models.task_status import TaskStatus
+from ..types import parse_uuid
 
 if TYPE_CHECKING:
     from ..models.metadata import Metadata
@@ -143,41 +144,35 @@ class Task:
         from ..models.sub_task import SubTask  # noqa: PLC0415
 
         d = dict(src_dict)
-        id = UUID(d.pop("id"))
+        id = parse_uuid(d.pop("id"))
 
-        account_id = UUID(d.pop("account_id"))
+        account_id = parse_uuid(d.pop("account_id"))
 
-        project_id = UUID(d.pop("project_id"))
+        project_id = parse_uuid(d.pop("project_id"))
 
         title = d.pop("title")
 
-        def _parse_description(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        description = _parse_description(d.pop("description"))
+        description = cast("None | str", d.pop("description"))
 
         status = TaskStatus(d.pop("status"))
 
         priority = Priority(d.pop("priority"))
 
-        tags = cast(list[str], d.pop("tags"))
+        tags = cast("list[str]", d.pop("tags"))
 
-        def _parse_due_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
+        _due_at = d.pop("due_at")
+        due_at: datetime.datetime | None
+        if _due_at is None:
+            due_at = None
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_due_at, str):
                     raise TypeError()
-                due_at_type_0 = datetime.datetime.fromisoformat(data)
+                due_at_type_0 = datetime.datetime.fromisoformat(_due_at)
 
-                return due_at_type_0
+                due_at = due_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
-
-        due_at = _parse_due_at(d.pop("due_at"))
+                due_at = cast("datetime.datetime | None", _due_at)
 
         metadata = Metadata.from_dict(d.pop("metadata"))
 
@@ -185,20 +180,19 @@ class Task:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
-        def _parse_completed_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
+        _completed_at = d.pop("completed_at")
+        completed_at: datetime.datetime | None
+        if _completed_at is None:
+            completed_at = None
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_completed_at, str):
                     raise TypeError()
-                completed_at_type_0 = datetime.datetime.fromisoformat(data)
+                completed_at_type_0 = datetime.datetime.fromisoformat(_completed_at)
 
-                return completed_at_type_0
+                completed_at = completed_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
-
-        completed_at = _parse_completed_at(d.pop("completed_at"))
+                completed_at = cast("datetime.datetime | None", _completed_at)
 
         version = d.pop("version")
 

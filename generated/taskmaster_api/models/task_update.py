@@ -9,7 +9,7 @@ from attrs import define as _attrs_define
 
 from ..models.priority import Priority
 from ..models.task_status import TaskStatus
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_uuid
 
 if TYPE_CHECKING:
     from ..models.metadata import Metadata
@@ -117,7 +117,7 @@ class TaskUpdate:
         if isinstance(_project_id, Unset):
             project_id = UNSET
         else:
-            project_id = UUID(_project_id)
+            project_id = parse_uuid(_project_id)
 
         title = d.pop("title", UNSET)
 
@@ -126,7 +126,7 @@ class TaskUpdate:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            return cast("None | str | Unset", data)
 
         description = _parse_description(d.pop("description", UNSET))
 
@@ -144,7 +144,7 @@ class TaskUpdate:
         else:
             priority = Priority(_priority)
 
-        tags = cast(list[str], d.pop("tags", UNSET))
+        tags = cast("list[str]", d.pop("tags", UNSET))
 
         def _parse_due_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -159,7 +159,7 @@ class TaskUpdate:
                 return due_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(datetime.datetime | None | Unset, data)
+            return cast("datetime.datetime | None | Unset", data)
 
         due_at = _parse_due_at(d.pop("due_at", UNSET))
 

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.token_pair_token_type import TokenPairTokenType
+from ..types import parse_uuid
 
 T = TypeVar("T", bound="TokenPair")
 
@@ -95,7 +96,7 @@ class TokenPair:
 
         refresh_expires_at = datetime.datetime.fromisoformat(d.pop("refresh_expires_at"))
 
-        account_id = UUID(d.pop("account_id"))
+        account_id = parse_uuid(d.pop("account_id"))
 
         token_pair = cls(
             access_token=access_token,

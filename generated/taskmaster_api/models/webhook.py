@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.event_type import EventType
 from ..models.webhook_disabled_reason import WebhookDisabledReason
+from ..types import parse_uuid
 
 T = TypeVar("T", bound="Webhook")
 
@@ -95,9 +96,9 @@ class Webhook:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = UUID(d.pop("id"))
+        id = parse_uuid(d.pop("id"))
 
-        account_id = UUID(d.pop("account_id"))
+        account_id = parse_uuid(d.pop("account_id"))
 
         url = d.pop("url")
 
@@ -108,29 +109,23 @@ class Webhook:
 
             events.append(events_item)
 
-        def _parse_description(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        description = _parse_description(d.pop("description"))
+        description = cast("None | str", d.pop("description"))
 
         enabled = d.pop("enabled")
 
-        def _parse_disabled_reason(data: object) -> None | WebhookDisabledReason:
-            if data is None:
-                return data
+        _disabled_reason = d.pop("disabled_reason")
+        disabled_reason: None | WebhookDisabledReason
+        if _disabled_reason is None:
+            disabled_reason = None
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_disabled_reason, str):
                     raise TypeError()
-                disabled_reason_type_0 = WebhookDisabledReason(data)
+                disabled_reason_type_0 = WebhookDisabledReason(_disabled_reason)
 
-                return disabled_reason_type_0
+                disabled_reason = disabled_reason_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | WebhookDisabledReason, data)
-
-        disabled_reason = _parse_disabled_reason(d.pop("disabled_reason"))
+                disabled_reason = cast("None | WebhookDisabledReason", _disabled_reason)
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.delivery_status import DeliveryStatus
 from ..models.event_type import EventType
+from ..types import parse_uuid
 
 T = TypeVar("T", bound="WebhookDelivery")
 
@@ -108,11 +109,11 @@ class WebhookDelivery:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = UUID(d.pop("id"))
+        id = parse_uuid(d.pop("id"))
 
-        webhook_id = UUID(d.pop("webhook_id"))
+        webhook_id = parse_uuid(d.pop("webhook_id"))
 
-        event_id = UUID(d.pop("event_id"))
+        event_id = parse_uuid(d.pop("event_id"))
 
         event_type = EventType(d.pop("event_type"))
 
@@ -120,43 +121,27 @@ class WebhookDelivery:
 
         attempts = d.pop("attempts")
 
-        def _parse_response_status(data: object) -> int | None:
-            if data is None:
-                return data
-            return cast(int | None, data)
+        response_status = cast("int | None", d.pop("response_status"))
 
-        response_status = _parse_response_status(d.pop("response_status"))
+        duration_ms = cast("int | None", d.pop("duration_ms"))
 
-        def _parse_duration_ms(data: object) -> int | None:
-            if data is None:
-                return data
-            return cast(int | None, data)
-
-        duration_ms = _parse_duration_ms(d.pop("duration_ms"))
-
-        def _parse_last_error(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        last_error = _parse_last_error(d.pop("last_error"))
+        last_error = cast("None | str", d.pop("last_error"))
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
-        def _parse_next_attempt_at(data: object) -> datetime.datetime | None:
-            if data is None:
-                return data
+        _next_attempt_at = d.pop("next_attempt_at")
+        next_attempt_at: datetime.datetime | None
+        if _next_attempt_at is None:
+            next_attempt_at = None
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_next_attempt_at, str):
                     raise TypeError()
-                next_attempt_at_type_0 = datetime.datetime.fromisoformat(data)
+                next_attempt_at_type_0 = datetime.datetime.fromisoformat(_next_attempt_at)
 
-                return next_attempt_at_type_0
+                next_attempt_at = next_attempt_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None, data)
-
-        next_attempt_at = _parse_next_attempt_at(d.pop("next_attempt_at"))
+                next_attempt_at = cast("datetime.datetime | None", _next_attempt_at)
 
         webhook_delivery = cls(
             id=id,

@@ -9,6 +9,8 @@ With `--debug` the traceback comes first, redacted like the SDK's logs.
 from __future__ import annotations
 
 import enum
+import os
+import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -52,6 +54,7 @@ class ExitCode(enum.IntEnum):
     SERVER_ERROR = 9
     CONNECTION = 10  # no answer: refused, reset, timed out
     SOME_ROWS_FAILED = 11  # `import`: the other rows were imported
+    BROKEN_PIPE = 141  # the reader of stdout went away (`| head -1`): 128 + SIGPIPE, as Unix tools
 
 
 class CliError(Exception):
@@ -130,6 +133,12 @@ def reporting(debug: bool) -> Iterator[None]:
     """Turn SDK and CLI errors into `error: ...` on stderr and their exit code."""
     try:
         yield
+    except BrokenPipeError:
+        # Whoever reads the output stopped reading (`taskmaster tasks list | head -1`): stop
+        # quietly, as Unix tools do. stdout goes to /dev/null so that Python's own flush at
+        # exit does not complain about the same pipe again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(ExitCode.BROKEN_PIPE) from None
     except (TaskMasterError, CliError, OSError) as exc:
         if debug:
             typer.echo(redact(traceback.format_exc()).rstrip(), err=True)

@@ -48,8 +48,8 @@ Search = Annotated[str | None, typer.Option(help="Text to find in titles and des
 Sort = Annotated[
     str | None,
     typer.Option(
-        help="Sort keys, `-` for descending: created_at, updated_at, due_at, priority, status, "
-        "title (e.g. -priority,due_at)."
+        help="One sort key, `-` for descending: created_at, updated_at, due_at, priority, "
+        "status, title (e.g. -priority)."
     ),
 ]
 

@@ -37,7 +37,7 @@ _brokers_lock = threading.Lock()
 
 
 def _key(db: Database) -> str:
-    return db.url.render_as_string(hide_password=True)
+    return db.safe_url
 
 
 def publish_committed(db: Database, marks: Iterable[Mark]) -> None:

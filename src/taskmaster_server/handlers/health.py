@@ -11,7 +11,9 @@ from taskmaster_server.problems import Problem
 __all__ = ["get_health", "get_readiness"]
 
 
-def get_health() -> Response:
+async def get_health() -> Response:
+    # On the event loop, not a handler thread (threads.py): liveness answers even while every
+    # handler thread waits on a slow database.
     return json_response({"status": "ok", "version": __version__})
 
 

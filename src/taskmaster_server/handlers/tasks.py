@@ -87,8 +87,8 @@ def create_task(body: dict[str, Any]) -> Response:
 
 
 def get_task(task_id: str, project_id: str | None = None) -> Response:
-    task = tasks.get(runtime().db, acting(), uuid.UUID(task_id), project_id)
-    return not_modified_or(dumps(serialize.task(task)), serialize.etag(task.id, task.version))
+    data = tasks.read(runtime().db, acting(), uuid.UUID(task_id), project_id)
+    return not_modified_or(dumps(data), serialize.etag(data["id"], data["version"]))
 
 
 def _if_match_required() -> str | None:

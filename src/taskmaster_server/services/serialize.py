@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from taskmaster_server.db.models import (
     Account,
@@ -18,6 +19,7 @@ from taskmaster_server.db.models import (
 __all__ = [
     "PRIORITIES",
     "PRIORITY_RANK",
+    "TaskFields",
     "account",
     "delivery",
     "etag",
@@ -78,7 +80,29 @@ def subtask(row: SubTask) -> dict[str, Any]:
     }
 
 
-def task(row: Task) -> dict[str, Any]:
+class TaskFields(Protocol):
+    """What ``task()`` reads: a ``Task`` or a Core row of ``services.tasks.read``."""
+
+    id: Any
+    account_id: Any
+    project_id: Any
+    title: str
+    description: str | None
+    status: str
+    priority: int
+    tags: list[str]
+    due_at: datetime | None
+    meta: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+    version: int
+
+    @property
+    def subtasks(self) -> Sequence[Any]: ...
+
+
+def task(row: Task | TaskFields) -> dict[str, Any]:
     return {
         "id": str(row.id),
         "account_id": str(row.account_id),

@@ -81,8 +81,8 @@ def write(db: Database) -> Iterator[Transaction]:
         finally:
             del opened[id(db)]
         if tx.events:
-            rows, marks, hooked = outbox.record(session, tx.events)
-            enqueue_deliveries(session, [row for row in rows if row.account_id in hooked])
+            hooked_rows, marks, _hooked = outbox.record(session, tx.events)
+            enqueue_deliveries(session, hooked_rows)
         if tx.checkpoint:
             session.flush()
             crashpoints.reach(f"{tx.checkpoint}-before-commit")

@@ -186,9 +186,9 @@ def sync_detailed(
     """List, filter, search and sort tasks
 
      Filters combine with AND; a repeated `status`, `priority` or `tag` matches any of the
-    values given. `search` matches words of the title and description. `sort` names up to
-    three keys, each optionally prefixed with `-` for descending; `id` breaks ties. Page with
-    `cursor` (keyset, stable under concurrent inserts) or `offset` (not both).
+    values given. `search` matches words of the title and description. `sort` names one key,
+    optionally prefixed with `-` for descending; `id` breaks ties, in the same direction. Page
+    with `cursor` (keyset, stable under concurrent inserts) or `offset` (not both).
 
     Args:
         project_id (UUID | Unset):
@@ -199,7 +199,7 @@ def sync_detailed(
         due_after (datetime.datetime | Unset):
         updated_since (datetime.datetime | Unset):
         search (str | Unset):
-        sort (str | Unset):  Example: -created_at,priority.
+        sort (str | Unset):  Example: -priority.
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
         offset (int | Unset):
@@ -259,9 +259,9 @@ def sync(
     """List, filter, search and sort tasks
 
      Filters combine with AND; a repeated `status`, `priority` or `tag` matches any of the
-    values given. `search` matches words of the title and description. `sort` names up to
-    three keys, each optionally prefixed with `-` for descending; `id` breaks ties. Page with
-    `cursor` (keyset, stable under concurrent inserts) or `offset` (not both).
+    values given. `search` matches words of the title and description. `sort` names one key,
+    optionally prefixed with `-` for descending; `id` breaks ties, in the same direction. Page
+    with `cursor` (keyset, stable under concurrent inserts) or `offset` (not both).
 
     Args:
         project_id (UUID | Unset):
@@ -272,7 +272,7 @@ def sync(
         due_after (datetime.datetime | Unset):
         updated_since (datetime.datetime | Unset):
         search (str | Unset):
-        sort (str | Unset):  Example: -created_at,priority.
+        sort (str | Unset):  Example: -priority.
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
         offset (int | Unset):
@@ -327,9 +327,9 @@ async def asyncio_detailed(
     """List, filter, search and sort tasks
 
      Filters combine with AND; a repeated `status`, `priority` or `tag` matches any of the
-    values given. `search` matches words of the title and description. `sort` names up to
-    three keys, each optionally prefixed with `-` for descending; `id` breaks ties. Page with
-    `cursor` (keyset, stable under concurrent inserts) or `offset` (not both).
+    values given. `search` matches words of the title and description. `sort` names one key,
+    optionally prefixed with `-` for descending; `id` breaks ties, in the same direction. Page
+    with `cursor` (keyset, stable under concurrent inserts) or `offset` (not both).
 
     Args:
         project_id (UUID | Unset):
@@ -340,7 +340,7 @@ async def asyncio_detailed(
         due_after (datetime.datetime | Unset):
         updated_since (datetime.datetime | Unset):
         search (str | Unset):
-        sort (str | Unset):  Example: -created_at,priority.
+        sort (str | Unset):  Example: -priority.
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
         offset (int | Unset):
@@ -398,9 +398,9 @@ async def asyncio(
     """List, filter, search and sort tasks
 
      Filters combine with AND; a repeated `status`, `priority` or `tag` matches any of the
-    values given. `search` matches words of the title and description. `sort` names up to
-    three keys, each optionally prefixed with `-` for descending; `id` breaks ties. Page with
-    `cursor` (keyset, stable under concurrent inserts) or `offset` (not both).
+    values given. `search` matches words of the title and description. `sort` names one key,
+    optionally prefixed with `-` for descending; `id` breaks ties, in the same direction. Page
+    with `cursor` (keyset, stable under concurrent inserts) or `offset` (not both).
 
     Args:
         project_id (UUID | Unset):
@@ -411,7 +411,7 @@ async def asyncio(
         due_after (datetime.datetime | Unset):
         updated_since (datetime.datetime | Unset):
         search (str | Unset):
-        sort (str | Unset):  Example: -created_at,priority.
+        sort (str | Unset):  Example: -priority.
         limit (int | Unset):  Default: 50.
         cursor (str | Unset):
         offset (int | Unset):
