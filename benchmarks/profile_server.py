@@ -25,7 +25,6 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from connexion.decorators import main as connexion_main
 
 from server import EMAIL, PASSWORD, Call, operations, seed
 from taskmaster_server import dispatch
@@ -90,10 +89,6 @@ async def _lifespan_start(app: Any) -> None:
     await started.wait()
 
 
-async def _inline(function: Any, *args: Any, **kwargs: Any) -> Any:
-    return function(*args, **kwargs)
-
-
 async def _inline_call(call: Any, limiter: Any = None) -> Any:
     return call()
 
@@ -102,7 +97,6 @@ async def run(url: str, operation: str, count: int, top: int, workdir: Path) -> 
     # Sync handlers normally run in anyio's worker threads, which cProfile (per thread) would
     # not see; run them inline so that one profile holds the whole request. The thread hop
     # itself (about 0.1 ms) is then missing from the figures.
-    connexion_main.run_in_threadpool = _inline
     dispatch.run_in_thread = _inline_call
     seeded = seed(url)
     settings = Settings.from_env(

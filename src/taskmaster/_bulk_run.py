@@ -33,6 +33,7 @@ from ._exceptions import (
 )
 from ._pacing import ChunkRetry, Pacer
 from ._resources._common import account
+from ._retry import _asleep as _retry_asleep
 
 if TYPE_CHECKING:
     import asyncio
@@ -56,13 +57,7 @@ Part = list[BulkItemResult]
 
 # Module attributes so tests can wait without really waiting.
 _sleep: Callable[[float], None] = time.sleep
-
-
-async def _asleep(seconds: float) -> None:
-    # asyncio is imported on first use: a sync client never pays for it at import.
-    import asyncio
-
-    await asyncio.sleep(seconds)
+_asleep = _retry_asleep  # asyncio is imported on first use (_retry.py)
 
 
 @dataclass(slots=True)

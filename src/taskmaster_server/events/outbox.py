@@ -80,14 +80,12 @@ def _reserve(session: Session, account_id: uuid.UUID, count: int) -> tuple[int, 
     return int(last), bool(has_hooks)
 
 
-def record(
-    session: Session, events: Sequence[DomainEvent]
-) -> tuple[list[Event], list[Mark], set[uuid.UUID]]:
+def record(session: Session, events: Sequence[DomainEvent]) -> tuple[list[Event], list[Mark]]:
     """Insert ``events`` in order with fresh seqs.
 
     Returns the rows of the accounts that have an enabled webhook (what deliveries are queued
-    for; the others go in as plain values, without building ORM objects), one mark per
-    account, and those accounts.
+    for; the others go in as plain values, without building ORM objects) and one mark per
+    account.
     """
     by_account: dict[uuid.UUID, list[DomainEvent]] = {}
     for item in events:
@@ -96,7 +94,6 @@ def record(
     values: list[dict[str, Any]] = []
     hooked_rows: list[Event] = []
     marks: list[Mark] = []
-    hooked: set[uuid.UUID] = set()
     for account_id, items in by_account.items():
         last, has_hooks = _reserve(session, account_id, len(items))
         first = last - len(items) + 1
@@ -113,8 +110,6 @@ def record(
             values.append(row)
             if has_hooks:
                 hooked_rows.append(Event(**row))
-        if has_hooks:
-            hooked.add(account_id)
         marks.append((account_id, last))
     session.execute(insert(Event), values)
     if session.get_bind().dialect.name == "postgresql":
@@ -124,7 +119,7 @@ def record(
                 text("SELECT pg_notify(:channel, :payload)"),
                 {"channel": NOTIFY_CHANNEL, "payload": f"{account_id}:{last}"},
             )
-    return hooked_rows, marks, hooked
+    return hooked_rows, marks
 
 
 def latest_seq(session: Session, account_id: uuid.UUID) -> int:

@@ -149,12 +149,10 @@ _READ = (
 )
 
 
-class _Read:
-    """One task of a ``_READ`` result, shaped as ``serialize.task`` reads it."""
-
-    def __init__(self, row: Any, subtasks: list[SimpleNamespace]) -> None:
-        self.__dict__.update(row._mapping)
-        self.subtasks = subtasks
+def _check_project(task_id: uuid.UUID, actual: uuid.UUID, project_id: str | None) -> None:
+    if project_id is not None and actual != uuid.UUID(project_id):
+        # The task exists in this account: saying "not in this account" would mislead.
+        raise Problem("not-found", f"No task {task_id} in project {project_id}.")
 
 
 def read(
@@ -166,15 +164,14 @@ def read(
     if not rows:
         raise not_found(task_id)
     first = rows[0]
-    if project_id is not None and first.project_id != uuid.UUID(project_id):
-        # The task exists in this account: saying "not in this account" would mislead.
-        raise Problem("not-found", f"No task {task_id} in project {project_id}.")
+    _check_project(task_id, first.project_id, project_id)
     subtasks = [
         SimpleNamespace(**{name: row._mapping[f"subtask_{name}"] for name in _SUBTASK_NAMES})
         for row in rows
         if row.subtask_id is not None
     ]
-    return serialize.task(cast(serialize.TaskFields, _Read(first, subtasks)))
+    task = SimpleNamespace(**first._mapping, subtasks=subtasks)
+    return serialize.task(cast(serialize.TaskFields, task))
 
 
 def get(db: Database, actor: Actor, task_id: uuid.UUID, project_id: str | None = None) -> Task:
@@ -183,9 +180,7 @@ def get(db: Database, actor: Actor, task_id: uuid.UUID, project_id: str | None =
         task = session.get(Task, task_id, options=[joinedload(Task.subtasks)])
         if task is None or task.account_id != actor.account_id:
             raise not_found(task_id)
-        if project_id is not None and task.project_id != uuid.UUID(project_id):
-            # The task exists in this account: saying "not in this account" would mislead.
-            raise Problem("not-found", f"No task {task_id} in project {project_id}.")
+        _check_project(task_id, task.project_id, project_id)
         _ = task.subtasks  # loaded before the session closes
         return task
 

@@ -81,7 +81,7 @@ def write(db: Database) -> Iterator[Transaction]:
         finally:
             del opened[id(db)]
         if tx.events:
-            hooked_rows, marks, _hooked = outbox.record(session, tx.events)
+            hooked_rows, marks = outbox.record(session, tx.events)
             enqueue_deliveries(session, hooked_rows)
         if tx.checkpoint:
             session.flush()
