@@ -17,7 +17,7 @@ help:  ## list the targets
 
 # Reinstall only when the lock, the project metadata or the installer changed.
 $(STAMP): requirements/dev.lock pyproject.toml scripts/install
-	scripts/install
+	@scripts/install
 	@touch $@
 
 install: $(STAMP)  ## create .venv with the locked dev environment (instant when up to date)

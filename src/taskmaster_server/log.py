@@ -23,7 +23,13 @@ __all__ = ["ACCESS_LOGGER", "JsonFormatter", "configure_logging", "redact"]
 
 ACCESS_LOGGER = "taskmaster.access"
 
-_RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+# uvicorn passes `color_message` (its message with ANSI colour escapes) as an extra: a JSON line
+# carries the plain message only.
+_RESERVED = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
+    "message",
+    "asctime",
+    "color_message",
+}
 
 
 class JsonFormatter(logging.Formatter):

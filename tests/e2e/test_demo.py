@@ -24,4 +24,13 @@ def test_make_demo_runs_the_quickstart_and_cleans_up(tmp_path: Path) -> None:
     assert "signed in as demo@example.com" in result.stdout
     assert "a stale ETag is refused and nothing is written: 412" in result.stdout
     assert "==> done; stopping the server" in result.stdout
+    # Set-up is one line per step; the quickstart's own output follows.
+    setup = result.stdout.split("\n== Log in", 1)[0].strip().splitlines()
+    assert [line.split(" ", 2)[1] for line in setup] == [
+        "database",
+        "demo",
+        "taskmaster-server",
+        "python",
+    ]
+    assert all(line.startswith("==> ") for line in setup)
     assert list(tmp_path.glob("taskmaster-demo.*")) == []  # the temporary database is gone
