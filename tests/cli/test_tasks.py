@@ -106,8 +106,10 @@ def test_list_all_walks_every_page(logged_in: Cli, user: Any) -> None:
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (("tasks", "add", "x", "--priority", "someday"), 7, "priority"),
-        (("tasks", "list", "--due-before", "tomorrow"), 7, "due_before"),
+        # Checked before any request: a usage error (2) that names the flag and the choices.
+        (("tasks", "add", "x", "--priority", "someday"), 2, "'--priority': 'someday' is not one"),
+        (("tasks", "list", "--status", "finished"), 2, "'cancelled', 'done', 'in_progress'"),
+        (("tasks", "list", "--due-before", "tomorrow"), 2, "'--due-before': 'tomorrow' is not"),
         (("tasks", "show", "not-a-uuid"), 7, "UUID"),
         (("tasks", "update", "00000000-0000-0000-0000-000000000000", "--title", "t"), 5, "404"),
         (("tasks", "list", "--json", "--csv"), 2, "exclude"),

@@ -82,7 +82,11 @@ def test_narrow_terminals_drop_columns_and_wide_ones_show_them_all(
     tasks = _seed(logged_in, user)
 
     wide = ok(logged_in("tasks", "list", COLUMNS="200")).stdout
-    assert wide.splitlines()[1].split() == ["id", "title", "status", "priority", "due", "tags"]
+    header = wide.splitlines()[1].split()
+    assert header == ["id", "title", "project", "status", "priority", "due", "tags"]
+    with TaskMasterClient(logged_in.api_url, email=user.email, password=user.password) as client:
+        project_name = client.get_project(tasks[0].project_id).name
+    assert project_name in wide  # the project's name, not its id
     assert LONG in wide
     assert "finance,board,quarterly" in wide
 

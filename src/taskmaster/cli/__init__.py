@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import sys
+import types
 
 __all__ = ["main"]
 
@@ -19,8 +20,31 @@ MISSING_EXTRA = (
 )
 
 
+def _without_httpx_command_line() -> None:
+    # httpx imports its own command line (httpx._main) whenever click, rich and pygments are
+    # installed, as they are beside this CLI: a second click, pygments' lexers, rich's syntax
+    # and progress modules, about a third of `taskmaster tasks list`'s start-up. Nothing here
+    # calls `httpx.main`, so a stand-in that says so takes its place in this process only.
+    if "httpx" in sys.modules:
+        return
+    stand_in = types.ModuleType("httpx._main")
+
+    def unavailable(*args: object, **kwargs: object) -> None:
+        raise SystemExit("httpx's command line is not loaded inside `taskmaster`; run `httpx`")
+
+    stand_in.main = unavailable  # type: ignore[attr-defined]
+    sys.modules.setdefault("httpx._main", stand_in)
+
+
 def main() -> None:
     """Run the `taskmaster` command line."""
+    if sys.argv[1:] == ["--version"]:
+        # Answered before typer and the SDK load (gh and stripe answer in milliseconds).
+        from .._version import __version__
+
+        sys.stdout.write(f"taskmaster {__version__}\n")
+        return
+    _without_httpx_command_line()
     try:
         import rich  # noqa: F401
         import typer  # noqa: F401

@@ -26,13 +26,17 @@ ApiUrl = Annotated[
 
 def login(
     ctx: typer.Context,
-    email: Annotated[str, typer.Option(prompt=True, help="Your email.", envvar="TASKMASTER_EMAIL")],
+    email: Annotated[
+        str | None,
+        typer.Option(help="Your email (asked for when not given).", envvar="TASKMASTER_EMAIL"),
+    ] = None,
     password: Annotated[
-        str,
+        str | None,
         typer.Option(
-            prompt=True, hide_input=True, help="Your password.", envvar="TASKMASTER_PASSWORD"
+            help="Your password (asked for, unechoed, when not given).",
+            envvar="TASKMASTER_PASSWORD",
         ),
-    ],
+    ] = None,
     api_url: ApiUrl = None,
     account_id: Annotated[
         str | None,
@@ -42,6 +46,11 @@ def login(
     ] = None,
 ) -> None:
     """Log in and keep the tokens (mode 0600) for this server; later commands use them."""
+    # Prompts go to stderr, as gh's do: stdout stays the command's output, for pipes.
+    if email is None:
+        email = str(typer.prompt("Email", err=True))
+    if password is None:
+        password = str(typer.prompt("Password", hide_input=True, err=True))
     with session(ctx) as state:
         url = state.resolve_api_url(api_url)
         with make_client(state, url) as client:

@@ -14,6 +14,7 @@ import sys
 import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import typer
@@ -89,10 +90,16 @@ def exit_code_for(exc: BaseException) -> ExitCode:
     return ExitCode.ERROR
 
 
-START_SERVER = (
-    "Start it with `make serve` (or `taskmaster-server serve`), or pass --api-url / set "
-    "TASKMASTER_API_URL to the right server."
-)
+def start_server_hint() -> str:
+    """How to start a server: `make serve` only in a source checkout, where it exists."""
+    checkout = Path(__file__).resolve().parents[3]
+    in_checkout = (checkout / "Makefile").is_file() and (checkout / "scripts" / "serve").is_file()
+    start = (
+        "`make serve` (or `taskmaster-server serve`)"
+        if in_checkout
+        else "`taskmaster-server serve`"
+    )
+    return f"Start it with {start}, or pass --api-url / set TASKMASTER_API_URL to the right server."
 
 
 def _hint(exc: BaseException) -> str:
@@ -119,7 +126,9 @@ def connection_message(exc: APIConnectionError) -> str:
             if exc.request
             else message
         )
-    return f"{message.rstrip('.')}. {START_SERVER}"
+    message = message.rstrip(". ")
+    stop = "" if message.endswith(("?", "!")) else "."
+    return f"{message}{stop} {start_server_hint()}"
 
 
 def message_of(exc: BaseException) -> str:

@@ -1,4 +1,5 @@
-"""Ids as people type them: a whole UUID, or any unique prefix of one (`e6c96929`), as git does.
+"""Ids as people type them: a whole UUID, or any unique prefix of one (`e6c96929`), as git does;
+a project also by its name (`--project "ERP import"`).
 
 The API has no search by id prefix, so a prefix is resolved by listing the ids it could name
 (the account's tasks, projects or webhooks; a webhook's deliveries), page by page, stopping at
@@ -10,6 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from .errors import CliError, ExitCode
@@ -22,6 +24,7 @@ __all__ = [
     "SCAN_LIMIT",
     "delivery_id",
     "project_id",
+    "project_names",
     "resolve",
     "resolve_project",
     "task_id",
@@ -95,9 +98,29 @@ def task_id(client: TaskMasterClient, value: str) -> str:
 
 
 def resolve_project(client: TaskMasterClient, value: str) -> str:
-    return resolve(
-        "project", value, lambda: client.list_projects(limit=PAGE), lambda p: str(p.name)[:30]
-    )
+    """A project's id from its id, an id prefix, or its name (exact, else ignoring case)."""
+    whole = _full(value)
+    if whole is not None:
+        return whole
+    projects = list(islice(client.list_projects(limit=PAGE), SCAN_LIMIT))
+    named = [p for p in projects if p.name == value] or [
+        p for p in projects if str(p.name).casefold() == value.strip().casefold()
+    ]
+    if len(named) == 1:
+        return str(named[0].id)
+    if named:
+        shown = ", ".join(str(p.id) for p in named[:3])
+        raise CliError(
+            f"{len(named)} projects are named {value!r} ({shown}): give the id", ExitCode.INVALID
+        )
+    if not _PREFIX.match(value.strip().lower()):
+        raise CliError(f"no project is named {value!r} in this account", ExitCode.NOT_FOUND)
+    return resolve("project", value, lambda: projects, lambda p: str(p.name)[:30])
+
+
+def project_names(client: TaskMasterClient) -> dict[str, str]:
+    """Every project's name by its id, for tables that show names instead of ids."""
+    return {str(p.id): str(p.name) for p in islice(client.list_projects(limit=PAGE), SCAN_LIMIT)}
 
 
 def project_id(client: TaskMasterClient, value: str | None) -> str | None:

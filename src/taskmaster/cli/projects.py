@@ -7,7 +7,9 @@ from typing import Annotated, Any
 import typer
 
 from . import ids
+from .complete import complete_project
 from .context import connect
+from .help import Command
 from .layout import Col
 from .output import (
     AsCsv,
@@ -35,7 +37,13 @@ PROJECT_COLUMNS = (
     Col("created", lambda p: short_time(p.created_at), width=16, drop=2),
 )
 
-ProjectId = Annotated[str, typer.Argument(help="The project's id, or its first characters.")]
+ProjectId = Annotated[
+    str,
+    typer.Argument(
+        help="The project's name, its id, or the id's first characters.",
+        autocompletion=complete_project,
+    ),
+]
 Description = Annotated[str | None, typer.Option(help="The description.")]
 
 
@@ -46,7 +54,7 @@ def show_project(project: Any, as_json: bool) -> None:
     print_detail(project.name, [(c.name, c.get(project)) for c in PROJECT_COLUMNS])
 
 
-@app.command("list")
+@app.command("list", cls=Command)
 def list_projects(
     ctx: typer.Context,
     as_json: AsJson = False,
@@ -60,7 +68,7 @@ def list_projects(
         print_rows(pages, fmt, PROJECT_COLUMNS, title="Projects")
 
 
-@app.command("add")
+@app.command("add", cls=Command)
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The new project's name.")],
@@ -76,7 +84,7 @@ def add(
         typer.echo(f"Created project {project.id}: {project.name}")
 
 
-@app.command("show")
+@app.command("show", cls=Command)
 def show(ctx: typer.Context, project_id: ProjectId, as_json: AsJson = False) -> None:
     """Show one project."""
     with connect(ctx) as client:
@@ -84,7 +92,7 @@ def show(ctx: typer.Context, project_id: ProjectId, as_json: AsJson = False) -> 
     show_project(project, as_json)
 
 
-@app.command("update")
+@app.command("update", cls=Command)
 def update(
     ctx: typer.Context,
     project_id: ProjectId,
@@ -104,16 +112,21 @@ def update(
         typer.echo(f"Updated project {project.id}: {project.name}")
 
 
-@app.command("rm")
+@app.command("rm", cls=Command)
 def rm(
     ctx: typer.Context,
     project_id: ProjectId,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Delete a project and every task in it."""
-    if not yes:
-        typer.confirm("Delete the project and all its tasks?", abort=True)
     with connect(ctx) as client:
-        whole = ids.resolve_project(client, project_id)
-        client.delete_project(whole)
-    typer.echo(f"Deleted project {whole}.")
+        project = client.get_project(ids.resolve_project(client, project_id))
+        if not yes:
+            # `total` is counted up to 10,000 ("10,000 or more"), only with offset paging.
+            total = client.list_tasks(project_id=project.id, offset=0, limit=1).total or 0
+            tasks = f"{total:,}{'+' if total >= 10_000 else ''} task{'' if total == 1 else 's'}"
+            typer.confirm(
+                f"Delete project {project.name!r} ({project.id}) and its {tasks}?", abort=True
+            )
+        client.delete_project(project.id)
+    typer.echo(f"Deleted project {project.name!r} ({project.id}).")

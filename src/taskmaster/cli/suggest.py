@@ -11,6 +11,8 @@ from typing import Any
 
 from typer.core import TyperGroup
 
+from .help import HelpMixin
+
 __all__ = ["SYNONYMS", "SuggestingGroup"]
 
 # What people type -> the command that does it; a name missing from a group is ignored there.
@@ -48,8 +50,18 @@ TOP_LEVEL = {"ls": "tasks list", "list": "tasks list", "add": "tasks add", "crea
              "show": "tasks show", "done": "tasks done", "rm": "tasks rm"}  # fmt: skip
 
 
-class SuggestingGroup(TyperGroup):
+class SuggestingGroup(HelpMixin, TyperGroup):
     """A typer group whose "No such command" also suggests the synonyms of the word typed."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._name_metavars()
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return HelpMixin.get_short_help_str(self, limit)
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return TyperGroup.collect_usage_pieces(self, ctx)
 
     # Any: typer vendors its own click, whose Context and Command are the ones passed here.
     def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
@@ -62,7 +74,7 @@ class SuggestingGroup(TyperGroup):
 
     def suggestions(self, ctx: Any, typed: str) -> list[str]:
         word = typed.lower()
-        found = [name for name in SYNONYMS.get(word, ()) if name in self.commands]
+        found = [name for name in SYNONYMS.get(word, ()) if name in self.list_commands(ctx)]
         if not found and ctx.parent is None and word in TOP_LEVEL:
             found = [TOP_LEVEL[word]]
         return found

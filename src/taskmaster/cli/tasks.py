@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
+
+from taskmaster_api.models.priority import Priority as TaskPriority
+from taskmaster_api.models.task_status import TaskStatus
 
 if TYPE_CHECKING:
     from .._params import TaskCreateParams, TaskUpdateParams
 
 from . import ids
+from .complete import complete_project, complete_task_id
 from .context import connect
 from .filters import (
+    WHEN_HELP,
     DueAfter,
     DueBefore,
     PriorityOpt,
@@ -22,8 +29,10 @@ from .filters import (
     StatusOpt,
     TagOpt,
     UpdatedSince,
+    parse_when,
     task_filters,
 )
+from .help import Command
 from .layout import Col
 from .output import (
     AsCsv,
@@ -45,33 +54,56 @@ app = typer.Typer(
     help="Tasks: list, show, add, update, done, rm.", no_args_is_help=True, cls=SuggestingGroup
 )
 
-# Narrow terminals drop tags first, then due, priority and status; id and title stay.
+# Narrow terminals drop tags first, then project, due, priority and status; id and title stay.
 TASK_COLUMNS = (
     Col("id", lambda t: t.id, width=36, short_id=True),
     Col("title", lambda t: t.title),
-    Col("status", lambda t: t.status, width=11, drop=4),
-    Col("priority", lambda t: t.priority, width=8, drop=3),
-    Col("due", lambda t: short_time(t.due_at), width=16, drop=2),
+    Col("status", lambda t: t.status, width=11, drop=5),
+    Col("priority", lambda t: t.priority, width=8, drop=4),
+    Col("due", lambda t: short_time(t.due_at), width=16, drop=3),
     Col("tags", lambda t: t.tags, width=24, drop=1),
 )
 
-TaskId = Annotated[str, typer.Argument(help="The task's id, or its first characters.")]
+
+def table_columns(names: Mapping[str, str]) -> tuple[Col, ...]:
+    """`TASK_COLUMNS` with the project's name after the title (CSV and JSON keep the id)."""
+
+    def project(task: Any) -> str:
+        ident = str(task.project_id)
+        return names.get(ident, ident[:8])
+
+    return (*TASK_COLUMNS[:2], Col("project", project, width=20, drop=2), *TASK_COLUMNS[2:])
+
+
+TaskId = Annotated[
+    str,
+    typer.Argument(help="The task's id, or its first characters.", autocompletion=complete_task_id),
+]
 Title = Annotated[str | None, typer.Option(help="The title.")]
 Description = Annotated[str | None, typer.Option(help="The description.")]
-Project = Annotated[str | None, typer.Option("--project", help="The project's id.")]
-Status = Annotated[str | None, typer.Option(help="pending, in_progress, done or cancelled.")]
-Priority = Annotated[str | None, typer.Option(help="low, medium, high or urgent.")]
+Project = Annotated[
+    str | None,
+    typer.Option(
+        "--project",
+        metavar="PROJECT",
+        help="The project's name or id.",
+        autocompletion=complete_project,
+    ),
+]
+Status = Annotated[TaskStatus | None, typer.Option(case_sensitive=False, help="The status.")]
+Priority = Annotated[TaskPriority | None, typer.Option(case_sensitive=False, help="The priority.")]
 Tags = Annotated[
     list[str] | None, typer.Option("--tag", help="A tag; repeat for several (replaces the tags).")
 ]
 Due = Annotated[
-    str | None, typer.Option("--due", help="Due time, ISO 8601 with a zone: 2026-05-01T17:00Z.")
+    datetime.datetime | None,
+    typer.Option("--due", parser=parse_when, metavar="DATE", help=f"When it is due: {WHEN_HELP}."),
 ]
 Metadata = Annotated[str | None, typer.Option(help='Metadata, a JSON object: \'{"k": "v"}\'.')]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 
 
-@app.command("list")
+@app.command("list", cls=Command)
 def list_tasks(
     ctx: typer.Context,
     project: ProjectOpt = None,
@@ -101,9 +133,8 @@ def list_tasks(
         )  # fmt: skip
         pager = client.list_tasks(filters, limit=limit)
         pages = (page.data for page in pager.iter_pages()) if all_pages else [pager.data]
-        print_rows(
-            pages, fmt, TASK_COLUMNS, csv_row=csv_row, csv_columns=CSV_COLUMNS, title="Tasks"
-        )
+        columns = table_columns(ids.project_names(client)) if fmt is Format.TABLE else TASK_COLUMNS
+        print_rows(pages, fmt, columns, csv_row=csv_row, csv_columns=CSV_COLUMNS, title="Tasks")
     if fmt is Format.TABLE and not all_pages and pager.has_more:
         typer.echo("(more tasks: add --all, or narrow the filters)", err=True)
 
@@ -133,7 +164,7 @@ def show_task(task: Any, as_json: bool) -> None:
     )
 
 
-@app.command("show")
+@app.command("show", cls=Command)
 def show(ctx: typer.Context, task_id: TaskId, as_json: AsJson = False) -> None:
     """Show one task with its subtasks."""
     with connect(ctx) as client:
@@ -152,7 +183,7 @@ def task_fields(**options: Any) -> dict[str, Any]:
     return fields
 
 
-@app.command("add")
+@app.command("add", cls=Command)
 def add(
     ctx: typer.Context,
     title: Annotated[str, typer.Argument(help="The new task's title.")],
@@ -180,7 +211,7 @@ def add(
         typer.echo(f"Created task {task.id}: {task.title}")
 
 
-@app.command("update")
+@app.command("update", cls=Command)
 def update(
     ctx: typer.Context,
     task_id: TaskId,
@@ -211,10 +242,15 @@ def update(
         typer.echo(f"Updated task {task.id} (version {task.version}).")
 
 
-@app.command("done")
+@app.command("done", cls=Command)
 def done(
     ctx: typer.Context,
-    task_ids: Annotated[list[str], typer.Argument(help="Task ids, or their first characters.")],
+    task_ids: Annotated[
+        list[str],
+        typer.Argument(
+            help="Task ids, or their first characters.", autocompletion=complete_task_id
+        ),
+    ],
 ) -> None:
     """Mark tasks as done."""
     with connect(ctx) as client:
@@ -223,10 +259,15 @@ def done(
             typer.echo(f"Done: {task.title} ({task.id})")
 
 
-@app.command("rm")
+@app.command("rm", cls=Command)
 def rm(
     ctx: typer.Context,
-    task_ids: Annotated[list[str], typer.Argument(help="Task ids, or their first characters.")],
+    task_ids: Annotated[
+        list[str],
+        typer.Argument(
+            help="Task ids, or their first characters.", autocompletion=complete_task_id
+        ),
+    ],
     yes: Yes = False,
 ) -> None:
     """Delete tasks and their subtasks."""

@@ -13,6 +13,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import ids
+from .complete import complete_project
 from .context import connect
 from .errors import ExitCode
 from .filters import (
@@ -78,7 +79,13 @@ def import_tasks(
         ),
     ] = None,
     project: Annotated[
-        str | None, typer.Option("--project", help="Put every task in this project (id).")
+        str | None,
+        typer.Option(
+            "--project",
+            metavar="PROJECT",
+            help="Put every task in this project (name or id).",
+            autocompletion=complete_project,
+        ),
     ] = None,
     atomic: Annotated[bool, typer.Option(help="All or nothing per batch of 100 rows.")] = False,
     concurrency: Annotated[

@@ -11,7 +11,10 @@ from typing import Annotated, Any
 
 import typer
 
+from taskmaster_api.models.event_type import EventType
+
 from . import ids
+from .complete import complete_project
 from .context import connect
 from .output import print_json, short_time
 
@@ -37,10 +40,18 @@ def event_line(event: Any) -> str:
 def watch(
     ctx: typer.Context,
     types: Annotated[
-        list[str] | None,
-        typer.Option("--type", help="Only this event type (task.created, ...); repeatable."),
+        list[EventType] | None,
+        typer.Option("--type", case_sensitive=False, help="Only this event type; repeatable."),
     ] = None,
-    project: Annotated[str | None, typer.Option("--project", help="Only this project.")] = None,
+    project: Annotated[
+        str | None,
+        typer.Option(
+            "--project",
+            metavar="PROJECT",
+            help="Only this project (name or id).",
+            autocompletion=complete_project,
+        ),
+    ] = None,
     after: Annotated[
         int | None,
         typer.Option(min=0, help="Replay the events after this seq first (default: from now)."),
@@ -57,7 +68,7 @@ def watch(
         subscription = client.events.subscribe(types=types or None, project_id=project, after=after)
         # At once, before any event, so a quiet account does not look like a hung command
         # (`stripe listen` does the same); on stderr, so `--json` output stays pure.
-        which = ", ".join(types) if types else "all"
+        which = ", ".join(str(t) for t in types) if types else "all"
         scope = f" in project {project}" if project else ""
         typer.echo(
             f"listening on {client.api_url} for {which} events{scope}... (Ctrl-C to stop)", err=True

@@ -7,7 +7,9 @@ from typing import Annotated
 import typer
 
 from . import ids
+from .complete import complete_webhook_id
 from .context import connect
+from .help import Command
 from .layout import Col
 from .output import (
     AsCsv,
@@ -46,10 +48,15 @@ DELIVERY_COLUMNS = (
     Col("created", lambda d: short_time(d.created_at), width=16, drop=4),
 )
 
-WebhookId = Annotated[str, typer.Argument(help="The webhook's id, or its first characters.")]
+WebhookId = Annotated[
+    str,
+    typer.Argument(
+        help="The webhook's id, or its first characters.", autocompletion=complete_webhook_id
+    ),
+]
 
 
-@app.command("list")
+@app.command("list", cls=Command)
 def list_webhooks(
     ctx: typer.Context,
     as_json: AsJson = False,
@@ -63,7 +70,7 @@ def list_webhooks(
         print_rows(pages, fmt, WEBHOOK_COLUMNS, title="Webhooks")
 
 
-@app.command("add")
+@app.command("add", cls=Command)
 def add(
     ctx: typer.Context,
     url: Annotated[str, typer.Argument(help="The endpoint, an absolute http(s) URL.")],
@@ -89,7 +96,7 @@ def add(
     typer.echo(f"Signing secret (shown only now, store it): {webhook.secret}")
 
 
-@app.command("show")
+@app.command("show", cls=Command)
 def show(ctx: typer.Context, webhook_id: WebhookId, as_json: AsJson = False) -> None:
     """Show one subscription (its secret is never shown again)."""
     with connect(ctx) as client:
@@ -101,7 +108,7 @@ def show(ctx: typer.Context, webhook_id: WebhookId, as_json: AsJson = False) -> 
     print_detail(webhook.url, [*fields, ("created", short_time(webhook.created_at))])
 
 
-@app.command("rm")
+@app.command("rm", cls=Command)
 def rm(
     ctx: typer.Context,
     webhook_id: WebhookId,
@@ -116,7 +123,7 @@ def rm(
     typer.echo(f"Deleted webhook {whole}.")
 
 
-@app.command("deliveries")
+@app.command("deliveries", cls=Command)
 def deliveries(
     ctx: typer.Context,
     webhook_id: WebhookId,
@@ -138,7 +145,7 @@ def deliveries(
         print_rows(pages, fmt, DELIVERY_COLUMNS, title="Deliveries")
 
 
-@app.command("redeliver")
+@app.command("redeliver", cls=Command)
 def redeliver(
     ctx: typer.Context,
     webhook_id: WebhookId,
