@@ -69,7 +69,7 @@ async def test_missing_operations_answer_501_and_every_other_route_works(
         assert "list_widgets (GET /widgets)" in message
         assert "501" in message
 
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)  # type: ignore[arg-type]
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(
             transport=transport, base_url="http://testserver/api/v1"
         ) as client:
