@@ -11,7 +11,7 @@ import yaml
 
 from taskmaster_server.openapi import ApiSpec, spec_path
 
-PROBLEM = {"$ref": "#/components/responses/InternalError"}
+INTERNAL_ERROR = {"$ref": "#/components/responses/InternalError"}
 
 
 @cache
@@ -51,6 +51,6 @@ def add_operation(
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Task"}}},
             },
             "401": {"$ref": "#/components/responses/Unauthorized"},
-            "500": PROBLEM,
+            "500": INTERNAL_ERROR,
         },
     }
