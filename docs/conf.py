@@ -42,8 +42,8 @@ myst_heading_anchors = 3
 # Docstrings are reST; Markdown-style `name` in them renders as code instead of italics.
 default_role = "literal"
 autodoc_member_order = "bysource"
-# The async client's methods are the sync client's, awaited: they share the sync docstrings.
-public_api_twins = {"taskmaster.AsyncTaskMasterClient": "taskmaster.TaskMasterClient"}
+# An async class's undocumented methods share its sync twin's docstrings (`AsyncX` -> `X`,
+# derived by docs/_ext/public_api.py; `public_api_twins` would name a twin it cannot derive).
 autodoc_typehints = "signature"
 autodoc_class_signature = "mixed"
 

@@ -25,7 +25,6 @@ WebSocket requests to ``/api/v1/events/ws`` bypass the stack (events/asgi.py).
 from __future__ import annotations
 
 import copy
-import importlib
 import ipaddress
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -43,7 +42,6 @@ from connexion.middleware.response_validation import ResponseValidationMiddlewar
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.security import SecurityMiddleware
 from connexion.options import SwaggerUIOptions
-from connexion.resolver import Resolver
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
@@ -58,7 +56,7 @@ from taskmaster_server.middleware.body_limit import BodyLimitMiddleware
 from taskmaster_server.middleware.media_type import MediaTypeMiddleware
 from taskmaster_server.middleware.method_guard import MethodGuardMiddleware
 from taskmaster_server.middleware.request_context import RequestContextMiddleware
-from taskmaster_server.openapi import ApiSpec
+from taskmaster_server.resolver import OperationResolver, check_handlers
 from taskmaster_server.runtime import Runtime
 from taskmaster_server.settings import Settings
 from taskmaster_server.validation import VALIDATOR_MAP
@@ -69,27 +67,22 @@ __all__ = ["app_from_env", "create_app"]
 RUNTIME_ATTRIBUTE = "taskmaster_runtime"
 
 
-class OperationResolver(Resolver):  # type: ignore[misc]
-    """``operationId`` → ``taskmaster_server.handlers.<tag>.<operationId>``."""
-
-    def __init__(self, spec: ApiSpec) -> None:
-        super().__init__()
-        self._spec = spec
-
-    def resolve_function_from_operation_id(self, operation_id: str) -> Callable[..., Any]:
-        tag = self._spec.operations[operation_id]["tags"][0].lower()
-        module = importlib.import_module(f"taskmaster_server.handlers.{tag}")
-        handler: Callable[..., Any] = getattr(module, operation_id)
-        return handler
-
-
 def create_app(settings: Settings | None = None) -> AsyncApp:
-    """Build the server for ``settings`` (default: from the environment)."""
+    """Build the server for ``settings`` (default: from the environment).
+
+    Raises ``MissingHandlersError`` naming every spec operation without a handler when
+    ``settings.require_all_handlers``; otherwise those are logged here and answer 501.
+    """
     settings = settings or Settings.from_env()
     # connexion warns on *every* request to an operation accepting two media types (PATCH:
     # application/json and merge-patch+json); both are intended here.
     logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
     runtime = Runtime.build(settings)
+    try:
+        check_handlers(runtime.spec, require_all=settings.require_all_handlers)
+    except Exception:
+        runtime.close()
+        raise
     events = EventService(runtime)
 
     @asynccontextmanager

@@ -49,13 +49,34 @@ def serve(
         int, typer.Option(envvar="TASKMASTER_WORKERS", help="Worker processes.")
     ] = 1,
     migrate: Annotated[bool, typer.Option(help="Run the migrations first.")] = True,
+    require_all_handlers: Annotated[
+        bool,
+        typer.Option(
+            "--require-all-handlers/--allow-missing-handlers",
+            "--strict",
+            envvar="TASKMASTER_REQUIRE_ALL_HANDLERS",
+            help="Refuse to start when an operation of the spec has no handler "
+            "(default: log them and answer 501 for those).",
+        ),
+    ] = False,
     database_url: DatabaseUrl = None,
 ) -> None:
     """Serve the API with uvicorn (migrating the database first)."""
     import uvicorn
 
+    from taskmaster_server.openapi import ApiSpec, spec_path
+    from taskmaster_server.resolver import MissingHandlersError, missing_handlers
+
     settings = _settings(database_url)
     configure_logging(settings.log_level)
+    if require_all_handlers:
+        # Checked here, once, before any worker starts (each would fail on its own); the
+        # workers build their app from the environment, so the choice is passed on there.
+        missing = missing_handlers(ApiSpec(spec_path(settings.spec_path)))
+        if missing:
+            typer.echo(f"taskmaster-server: {MissingHandlersError(missing)}", err=True)
+            raise typer.Exit(1)
+    os.environ["TASKMASTER_REQUIRE_ALL_HANDLERS"] = "true" if require_all_handlers else "false"
     if migrate:
         upgrade(settings.database_url)
     if database_url:

@@ -24,6 +24,7 @@ from taskmaster_server.problems import Problem
 __all__ = ["ErrorHandlers"]
 
 _log = logging.getLogger("taskmaster.errors")
+_ANNOUNCED = frozenset({"service-unavailable", "not-implemented"})
 
 
 def _request_id(request: ConnexionRequest) -> str:
@@ -51,10 +52,11 @@ class ErrorHandlers:
 
     def problem(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
         if isinstance(exc, Problem):
-            # A 503 is the server shedding load or waiting for a dependency, said on purpose
-            # (and logged where it is decided); one error line per refused request would turn
-            # a flood of requests into a flood of logs.
-            if exc.status >= 500 and exc.slug != "service-unavailable":
+            # A 503 is the server shedding load or waiting for a dependency, and a 501 an
+            # operation named in the start-up warning (resolver.py): each said on purpose and
+            # logged where it is decided; one error line per refused request would turn a flood
+            # of requests into a flood of logs.
+            if exc.status >= 500 and exc.slug not in _ANNOUNCED:
                 _log.error("%r", exc, extra={"request_id": _request_id(request)})
             return render(request, exc)
         if isinstance(exc, NonConformingResponse):

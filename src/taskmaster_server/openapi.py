@@ -23,11 +23,14 @@ __all__ = ["ApiSpec", "spec_path"]
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
-def spec_path() -> Path:
-    """``TASKMASTER_SPEC_PATH``, else a copy shipped in the package, else the repository's."""
-    override = os.environ.get("TASKMASTER_SPEC_PATH")
-    if override:
-        return Path(override)
+def spec_path(override: Path | None = None) -> Path:
+    """``override`` (the ``spec_path`` setting), else ``TASKMASTER_SPEC_PATH``, else a copy
+    shipped in the package, else the repository's."""
+    if override is not None:
+        return override
+    from_env = os.environ.get("TASKMASTER_SPEC_PATH")
+    if from_env:
+        return Path(from_env)
     packaged = Path(__file__).with_name("openapi") / "taskmaster.yaml"
     if packaged.exists():
         return packaged
@@ -72,6 +75,16 @@ class ApiSpec:
                 if method in _METHODS:
                     found[operation["operationId"]] = operation
         return found
+
+    @cached_property
+    def operation_routes(self) -> dict[str, tuple[str, str]]:
+        """``operationId`` → (METHOD, path template below the base path), in the spec's order."""
+        return {
+            operation["operationId"]: (method.upper(), template)
+            for template, methods in self.resolved["paths"].items()
+            for method, operation in methods.items()
+            if method in _METHODS
+        }
 
     def batch_item_schema(self, operation_id: str) -> dict[str, Any]:
         body = self.operations[operation_id]["requestBody"]["content"]["application/json"]

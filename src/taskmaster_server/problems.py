@@ -42,6 +42,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "precondition-required": (428, "Precondition required"),
     "rate-limited": (429, "Too many requests"),
     "internal-error": (500, "Internal server error"),
+    "not-implemented": (501, "Not implemented"),
     "service-unavailable": (503, "Service unavailable"),
 }
 
@@ -60,6 +61,7 @@ _SLUG_FOR_STATUS = {
     422: "validation-error",
     428: "precondition-required",
     429: "rate-limited",
+    501: "not-implemented",
     503: "service-unavailable",
 }
 

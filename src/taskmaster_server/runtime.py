@@ -76,7 +76,7 @@ class Runtime:
                 login_email=settings.login_email_rate_limit,
                 redis_url=settings.redis_url,
             ),
-            spec=ApiSpec(spec_path()),
+            spec=ApiSpec(spec_path(settings.spec_path)),
             refresh=RefreshTokens(
                 db,
                 tokens,

@@ -58,6 +58,9 @@ TASKMASTER_WEBHOOK_RETRY_MAX           ``21600.0`` seconds (6 h): the longest wa
 TASKMASTER_WEBHOOK_DISABLE_AFTER       ``5`` consecutive failed deliveries disable an endpoint
 TASKMASTER_ARGON2_TIME_COST            ``3``
 TASKMASTER_ARGON2_MEMORY_KIB           ``65536``
+TASKMASTER_REQUIRE_ALL_HANDLERS        ``false``: spec operations without a handler are logged at
+                                       start-up and answer 501; ``true``: refuse to start
+TASKMASTER_SPEC_PATH                   unset: the spec shipped in the package
 TASKMASTER_LOG_LEVEL                   ``INFO``
 TASKMASTER_HOST / TASKMASTER_PORT      ``127.0.0.1`` / ``8000`` (``serve``)
 TASKMASTER_WORKERS                     ``1`` (``serve``)
@@ -132,6 +135,9 @@ class Settings:
     webhook_disable_after: int = 5
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
+    # The spec served, and whether every one of its operations must have a handler (resolver.py).
+    spec_path: Path | None = None
+    require_all_handlers: bool = False
     log_level: str = "INFO"
     host: str = "127.0.0.1"
     port: int = 8000
@@ -213,6 +219,8 @@ _ENV: dict[str, tuple[str, Any]] = {
     "webhook_disable_after": ("TASKMASTER_WEBHOOK_DISABLE_AFTER", int),
     "argon2_time_cost": ("TASKMASTER_ARGON2_TIME_COST", int),
     "argon2_memory_kib": ("TASKMASTER_ARGON2_MEMORY_KIB", int),
+    "spec_path": ("TASKMASTER_SPEC_PATH", Path),
+    "require_all_handlers": ("TASKMASTER_REQUIRE_ALL_HANDLERS", _bool),
     "log_level": ("TASKMASTER_LOG_LEVEL", str),
     "host": ("TASKMASTER_HOST", str),
     "port": ("TASKMASTER_PORT", int),
