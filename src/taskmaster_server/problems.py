@@ -89,6 +89,7 @@ class Problem(ProblemException):  # type: ignore[misc]  # connexion is untyped
         errors: Sequence[FieldError] | None = None,
         headers: Mapping[str, str] | None = None,
         status: int | None = None,
+        extensions: Mapping[str, Any] | None = None,
     ) -> None:
         default_status, title = PROBLEM_TYPES[slug]
         super().__init__(
@@ -100,6 +101,8 @@ class Problem(ProblemException):  # type: ignore[misc]  # connexion is untyped
         )
         self.slug = slug
         self.errors = list(errors) if errors else []
+        # Members the spec's `Problem` schema defines for this type (e.g. `latest_seq`).
+        self.extensions = dict(extensions or {})
 
     @classmethod
     def for_status(cls, status: int, detail: str, **kwargs: Any) -> Problem:
@@ -116,6 +119,7 @@ class Problem(ProblemException):  # type: ignore[misc]  # connexion is untyped
             instance=instance,
             request_id=request_id,
             errors=self.errors,
+            extensions=self.extensions,
         )
 
     def __repr__(self) -> str:
@@ -131,6 +135,7 @@ def problem_body(
     instance: str,
     request_id: str,
     errors: Sequence[FieldError] = (),
+    extensions: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + slug,
@@ -142,4 +147,6 @@ def problem_body(
     }
     if errors:
         body["errors"] = list(errors)
+    if extensions:
+        body.update(extensions)
     return body
