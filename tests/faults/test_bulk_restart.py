@@ -17,7 +17,7 @@ import pytest
 
 from taskmaster import BulkResult, TaskMasterClient
 from tests.faults.proxy import FaultProxy
-from tests.faults.serve import ServerProcess, free_port, serve_env
+from tests.fixtures.serve_process import ServerProcess, free_port, serve_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]  # generous for a loaded machine
 

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from taskmaster import AsyncTaskMasterClient, ConnectionChange, TaskMasterClient
-from tests.faults.serve import ServerProcess, free_port, serve_env
+from tests.fixtures.serve_process import ServerProcess, free_port, serve_env
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
 
