@@ -125,7 +125,11 @@ class EventSubscription:
         except (OSError, InvalidHandshake, TimeoutError) as exc:
             raise _Closed(None, redact(str(exc))) from None
         with self._lock:
-            self._socket = socket
+            # `close()` from another thread while this connection was being opened.
+            stopped, self._socket = self._state.closed, socket
+        if stopped:
+            self.close_socket(socket)
+            return
         # Entered as a context manager: websockets >= 17.1 warns about a bare connect().
         with socket:
             self._state.opened()
@@ -216,6 +220,9 @@ class AsyncEventSubscription:
             )
         except (OSError, InvalidHandshake, TimeoutError) as exc:
             raise _Closed(None, redact(str(exc))) from None
+        if self._state.closed:  # `aclose()` while this connection was being opened
+            await socket.close()
+            return
         self._socket = socket
         try:
             self._state.opened()
