@@ -52,6 +52,7 @@ if TYPE_CHECKING:
         BatchTaskUpdate,
         DeliveryStatus,
         Event,
+        EventHead,
         EventType,
         Health,
         Me,
@@ -78,6 +79,7 @@ if TYPE_CHECKING:
     from ._params import BatchTaskUpdateParams, TaskCreateParams, TaskFilters, TaskUpdateParams
     from ._response import APIResponse, AsyncAPIResponse
     from ._retry import RetryPolicy
+    from ._stream_state import ConnectionChange
     from ._tokens import FileTokenStore, MemoryTokenStore, TokenSet, TokenStore
     from ._types import NOT_GIVEN, NotGiven
     from .webhooks import WebhookVerificationError
@@ -102,8 +104,10 @@ __all__ = [
     "BulkItemResult",
     "BulkResult",
     "ConflictError",
+    "ConnectionChange",
     "DeliveryStatus",
     "Event",
+    "EventHead",
     "EventType",
     "FileTokenStore",
     "Health",
@@ -182,6 +186,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "BatchTaskUpdate",
         "DeliveryStatus",
         "Event",
+        "EventHead",
         "EventType",
         "Health",
         "Me",
@@ -208,6 +213,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "._params": ("BatchTaskUpdateParams", "TaskCreateParams", "TaskFilters", "TaskUpdateParams"),
     "._response": ("APIResponse", "AsyncAPIResponse"),
     "._retry": ("RetryPolicy",),
+    "._stream_state": ("ConnectionChange",),
     "._tokens": ("FileTokenStore", "MemoryTokenStore", "TokenSet", "TokenStore"),
     "._types": ("NOT_GIVEN", "NotGiven"),
     ".webhooks": ("WebhookVerificationError",),

@@ -176,7 +176,18 @@ class ConflictError(APIStatusError):
 
 
 class ResyncRequiredError(APIStatusError):
-    """410: the event log no longer reaches back that far; fetch current state, then resume."""
+    """410: the event log cannot continue from that seq (retention cut it, or it is beyond the
+    log after a restore): fetch current state, then resume after `latest_seq`."""
+
+    @property
+    def latest_seq(self) -> int | None:
+        """The event log's latest seq when the server answered: where to resume after."""
+        return _problem_int(self.problem, "latest_seq")
+
+    @property
+    def oldest_seq(self) -> int | None:
+        """The oldest seq the event log still keeps."""
+        return _problem_int(self.problem, "oldest_seq")
 
 
 class PreconditionFailedError(APIStatusError):
@@ -310,6 +321,11 @@ def _snippet(response: httpx.Response, limit: int = 120) -> str:
 def _problem_str(problem: dict[str, Any] | None, key: str) -> str | None:
     value = problem.get(key) if problem else None
     return value if isinstance(value, str) else None
+
+
+def _problem_int(problem: dict[str, Any] | None, key: str) -> int | None:
+    value = problem.get(key) if problem else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _request_of(response: httpx.Response) -> httpx.Request | None:

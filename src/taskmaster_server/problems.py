@@ -91,6 +91,7 @@ class Problem(ProblemException):  # type: ignore[misc]  # connexion is untyped
         errors: Sequence[FieldError] | None = None,
         headers: Mapping[str, str] | None = None,
         status: int | None = None,
+        extensions: Mapping[str, Any] | None = None,
     ) -> None:
         default_status, title = PROBLEM_TYPES[slug]
         super().__init__(
@@ -102,6 +103,8 @@ class Problem(ProblemException):  # type: ignore[misc]  # connexion is untyped
         )
         self.slug = slug
         self.errors = list(errors) if errors else []
+        # Members the spec's `Problem` schema defines for this type (e.g. `latest_seq`).
+        self.extensions = dict(extensions or {})
 
     @classmethod
     def for_status(cls, status: int, detail: str, **kwargs: Any) -> Problem:
@@ -118,6 +121,7 @@ class Problem(ProblemException):  # type: ignore[misc]  # connexion is untyped
             instance=instance,
             request_id=request_id,
             errors=self.errors,
+            extensions=self.extensions,
         )
 
     def __repr__(self) -> str:
@@ -133,6 +137,7 @@ def problem_body(
     instance: str,
     request_id: str,
     errors: Sequence[FieldError] = (),
+    extensions: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + slug,
@@ -144,4 +149,6 @@ def problem_body(
     }
     if errors:
         body["errors"] = list(errors)
+    if extensions:
+        body.update(extensions)
     return body

@@ -77,13 +77,14 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "list_webhook_deliveries": lambda c: c.list_webhook_deliveries(ID, status="failed"),
     "redeliver_webhook_delivery": lambda c: c.redeliver_webhook_delivery(ID, ID2),
     "list_events": lambda c: c.list_events(after=3, types=["task.created"]),
+    "get_event_head": lambda c: c.get_event_head(),
     "create_event_stream_ticket": lambda c: c.create_event_stream_ticket(),
 }
 
 
 def test_tags_and_raw_only_cover_the_spec_exactly_once() -> None:
     spec_ids = set(OPERATIONS)
-    assert len(spec_ids) == 36
+    assert len(spec_ids) == 37
     for cls in (TaskMasterClient, AsyncTaskMasterClient):
         covered = set(client_operations(cls))
         assert not covered & set(RAW_ONLY), "an operation is both wrapped and raw-only"

@@ -150,7 +150,10 @@ async def test_retention_answers_410_resync_required(
         )
     assert feed.purge_expired(server_runtime.db, 7 * 24 * 3600) >= 2
     response = await api_client.get("/events", headers=headers, params={"after": 0})
-    assert_problem(response, 410, "resync-required")
+    problem = assert_problem(response, 410, "resync-required")
+    assert (problem["latest_seq"], problem["oldest_seq"]) == (3, 3)
+    head = await api_client.get("/events/head", headers=headers)
+    assert head.json() == {"latest_seq": 3, "oldest_seq": 3}
     # Resuming right before the oldest kept event is fine.
     assert [e["seq"] for e in await _events(api_client, headers, after=2)] == [3]
 
@@ -164,9 +167,28 @@ async def test_a_cursor_beyond_the_latest_seq_answers_410(
     for title in ("a", "b"):
         await api_client.post("/tasks", headers=headers, json={"title": title})
     response = await api_client.get("/events", headers=headers, params={"after": 3})
-    assert "seq 2 is the latest" in assert_problem(response, 410, "resync-required")["detail"]
+    problem = assert_problem(response, 410, "resync-required")
+    assert "seq 2 is the latest" in problem["detail"]
+    assert (problem["latest_seq"], problem["oldest_seq"]) == (2, 1)
     latest = (await api_client.get("/events", headers=headers, params={"after": 2})).json()
     assert latest == {"data": [], "next_after": 2, "has_more": False}
+
+
+async def test_event_head_reads_the_bounds_without_the_log(
+    api_client: httpx.AsyncClient, make_user: Callable[..., ServerUser]
+) -> None:
+    headers = await auth(api_client, make_user())
+    empty = await api_client.get("/events/head", headers=headers)
+    assert empty.status_code == 200
+    assert empty.json() == {"latest_seq": 0, "oldest_seq": 1}
+    for title in ("a", "b"):
+        await api_client.post("/tasks", headers=headers, json={"title": title})
+    head = (await api_client.get("/events/head", headers=headers)).json()
+    assert head == {"latest_seq": 2, "oldest_seq": 1}
+    after = await _events(api_client, headers, after=head["latest_seq"])
+    assert after == []
+    unauthenticated = await api_client.get("/events/head")
+    assert_problem(unauthenticated, 401, "unauthorized")
 
 
 async def test_stream_ticket(

@@ -139,7 +139,7 @@ def test_resync_required_when_retention_cut_the_log(api: Api, server_runtime: Ru
         )
     feed.purge_expired(server_runtime.db, 7 * 24 * 3600)
     with api.stream("last_seq=0") as ws:
-        assert receive(ws) == {"kind": "resync_required", "oldest_seq": 2}
+        assert receive(ws) == {"kind": "resync_required", "oldest_seq": 2, "latest_seq": 2}
         assert close_code(ws) == 4410
     with api.stream("last_seq=1") as ws:
         assert next_event(ws)["event"]["seq"] == 2
@@ -149,7 +149,7 @@ def test_resync_required_when_last_seq_is_beyond_the_log(api: Api) -> None:
     """A restored database or a reset counter: the client's seq was never handed out here."""
     api.task("a")
     with api.stream("last_seq=2") as ws:
-        assert receive(ws) == {"kind": "resync_required", "oldest_seq": 1}
+        assert receive(ws) == {"kind": "resync_required", "oldest_seq": 1, "latest_seq": 1}
         assert close_code(ws) == 4410
     with api.stream("last_seq=1") as ws:  # the latest seq itself is a valid cursor
         api.task("b")
@@ -173,5 +173,20 @@ def test_heartbeats_carry_the_latest_seq(
     api = Api(strict_server, make_user())
     api.task("one")
     with api.stream() as ws:
-        assert receive(ws) == {"kind": "heartbeat", "seq": 1}
+        assert receive(ws) == {"kind": "heartbeat", "seq": 1}  # the first frame
+        api.task("two")
+        assert next_event(ws)["event"]["seq"] == 2
+        assert receive(ws) == {"kind": "heartbeat", "seq": 2}  # 0.3 s later
     api.http.close()
+
+
+def test_the_first_frame_states_where_the_stream_starts(api: Api) -> None:
+    """Before any event or periodic heartbeat (15 s here), the client has its resume point."""
+    api.task("one")
+    api.task("two")
+    with api.stream() as ws:  # no last_seq: starts at the head
+        assert receive(ws, timeout=2) == {"kind": "heartbeat", "seq": 2}
+    with api.stream("last_seq=1") as ws:  # the seq it resumes after, then the replay
+        assert receive(ws, timeout=2) == {"kind": "heartbeat", "seq": 1}
+        assert receive(ws, timeout=2)["event"]["seq"] == 2
+    assert api.http.get("/events/head").json() == {"latest_seq": 2, "oldest_seq": 1}

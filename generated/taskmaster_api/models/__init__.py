@@ -12,6 +12,7 @@ from .batch_task_update import BatchTaskUpdate
 from .delivery_status import DeliveryStatus
 from .event import Event
 from .event_data import EventData
+from .event_head import EventHead
 from .event_list import EventList
 from .event_type import EventType
 from .field_error import FieldError
@@ -68,6 +69,7 @@ __all__ = (
     "DeliveryStatus",
     "Event",
     "EventData",
+    "EventHead",
     "EventList",
     "EventType",
     "FieldError",

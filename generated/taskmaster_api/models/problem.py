@@ -33,6 +33,8 @@ class Problem:
         instance (str | Unset): The request path this problem occurred on.
         request_id (str | Unset): The request's id, also sent as `X-Request-ID`.
         errors (list[FieldError] | Unset): Field-level errors, for validation failures.
+        latest_seq (int | Unset): For `resync-required`, the event log's latest seq (continue after it).
+        oldest_seq (int | Unset): For `resync-required`, the oldest seq the event log still keeps.
     """
 
     type_: str
@@ -42,6 +44,8 @@ class Problem:
     instance: str | Unset = UNSET
     request_id: str | Unset = UNSET
     errors: list[FieldError] | Unset = UNSET
+    latest_seq: int | Unset = UNSET
+    oldest_seq: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -64,6 +68,10 @@ class Problem:
                 errors_item = errors_item_data.to_dict()
                 errors.append(errors_item)
 
+        latest_seq = self.latest_seq
+
+        oldest_seq = self.oldest_seq
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -81,6 +89,10 @@ class Problem:
             field_dict["request_id"] = request_id
         if errors is not UNSET:
             field_dict["errors"] = errors
+        if latest_seq is not UNSET:
+            field_dict["latest_seq"] = latest_seq
+        if oldest_seq is not UNSET:
+            field_dict["oldest_seq"] = oldest_seq
 
         return field_dict
 
@@ -110,6 +122,10 @@ class Problem:
 
                 errors.append(errors_item)
 
+        latest_seq = d.pop("latest_seq", UNSET)
+
+        oldest_seq = d.pop("oldest_seq", UNSET)
+
         problem = cls(
             type_=type_,
             title=title,
@@ -118,6 +134,8 @@ class Problem:
             instance=instance,
             request_id=request_id,
             errors=errors,
+            latest_seq=latest_seq,
+            oldest_seq=oldest_seq,
         )
 
         problem.additional_properties = d

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -17,10 +17,11 @@ from ._common import account, operation, page_converter, ref
 if TYPE_CHECKING:
     from typing import Unpack
 
-    from taskmaster_api.models import Event, EventType, StreamTicket
+    from taskmaster_api.models import Event, EventHead, EventType, StreamTicket
 
     from .._options import RequestOptions, WriteOptions
     from .._stream import AsyncEventSubscription, EventSubscription
+    from .._stream_state import ConnectionChange
 
 __all__ = ["AsyncEventStreams", "AsyncEventsMixin", "EventStreams", "EventsMixin"]
 
@@ -56,17 +57,25 @@ def _ticket() -> Call[StreamTicket]:
     return make_call(create_event_stream_ticket, StreamTicket)
 
 
-def _state(client: Any, types: Any, project_id: Any, last_seq: int | None, idle: float) -> Any:
-    from .._stream import _StreamState
+def _head(account_id: Any) -> Call[EventHead]:
+    from taskmaster_api.api.events import get_event_head
+    from taskmaster_api.models import EventHead
+
+    return make_call(get_event_head, EventHead, **account(account_id))
+
+
+def _state(client: Any, types: Any, project_id: Any, last_seq: int | None, idle: float,
+           on_change: Callable[[ConnectionChange], object] | None) -> Any:  # fmt: skip
+    from .._stream_state import _StreamState
 
     state = _StreamState(
         client.api_url,
-        client._auth,
         types=types,
         project_id=project_id,
         last_seq=last_seq,
         idle_timeout=idle,
         max_backoff=8.0,
+        on_connection_change=on_change,
     )
     state.connect_options = client._pool.websocket_options(client.api_url.startswith("https:"))
     return state
@@ -102,10 +111,19 @@ class EventsMixin(SyncRequester):
         first: Page[Event] = self._request(_list(params), options)
         return SyncPager(first, lambda p: self._request(_list(p), options))
 
+    @operation("get_event_head")
+    def get_event_head(
+        self, *, account_id: Id | None = None, **options: Unpack[RequestOptions]
+    ) -> EventHead:
+        """The event log's `latest_seq` (and `oldest_seq`), without reading any event: poll
+        `list_events(after=head.latest_seq)` to see only what happens from now on."""
+        result: EventHead = self._request(_head(account_id), options)
+        return result
+
     @operation("create_event_stream_ticket")
     def create_event_stream_ticket(self, **options: Unpack[WriteOptions]) -> StreamTicket:
         """A single-use ticket to open the WebSocket stream without headers (browsers):
-        connect to its `url` before `expires_at`. `subscribe()` does not need one."""
+        connect to its `url` before `expires_at`. `subscribe()` takes one for each connection."""
         result: StreamTicket = self._request(_ticket(), options)
         return result
 
@@ -135,6 +153,13 @@ class AsyncEventsMixin(AsyncRequester):
             lambda p: self._request(_list(p), options),
         )
 
+    @operation("get_event_head")
+    async def get_event_head(
+        self, *, account_id: Id | None = None, **options: Unpack[RequestOptions]
+    ) -> EventHead:
+        result: EventHead = await self._request(_head(account_id), options)
+        return result
+
     @operation("create_event_stream_ticket")
     async def create_event_stream_ticket(self, **options: Unpack[WriteOptions]) -> StreamTicket:
         result: StreamTicket = await self._request(_ticket(), options)
@@ -161,14 +186,19 @@ class EventStreams:
         last_seq: int | None = None,
         after: int | None = None,
         idle_timeout: float = 60.0,
+        on_connection_change: Callable[[ConnectionChange], object] | None = None,
     ) -> EventSubscription:
         """Live events over the WebSocket stream, as an iterator of `Event`.
 
         `last_seq` (or `after`, the REST feed's name for it) resumes after that seq (missed
-        events are replayed first); None starts with events committed from now on. A dropped connection is reopened with backoff and resumes
-        after the last event yielded, so nothing is lost or repeated; `ResyncRequiredError` is
+        events are replayed first); None starts with events committed from now on: the log's
+        head is read when the `with` block is entered (or iteration starts), so `last_seq` is
+        known before the first connection. A dropped connection is reopened with backoff and
+        resumes after `last_seq`, so nothing is lost or repeated; `ResyncRequiredError` is
         raised when the log no longer reaches back that far. No message for `idle_timeout`
-        seconds (the server sends heartbeats every 15 s) counts as a drop.
+        seconds (the server sends heartbeats every 15 s) counts as a drop. Each disconnect,
+        reconnect and resume is logged at INFO on `taskmaster` and passed to
+        `on_connection_change` as a `ConnectionChange`.
         Use it as a context manager, or call `close()` (from any thread) to stop::
 
             with client.events.subscribe(types=["task.completed"]) as events:
@@ -177,10 +207,9 @@ class EventStreams:
         """
         from .._stream import EventSubscription
 
-        return EventSubscription(
-            self._http,
-            _state(self._client, types, project_id, _resume(last_seq, after), idle_timeout),
-        )
+        state = _state(self._client, types, project_id, _resume(last_seq, after), idle_timeout,
+                       on_connection_change)  # fmt: skip
+        return EventSubscription(self._client.with_options(max_retries=0), state)
 
 
 class AsyncEventStreams:
@@ -198,12 +227,12 @@ class AsyncEventStreams:
         last_seq: int | None = None,
         after: int | None = None,
         idle_timeout: float = 60.0,
+        on_connection_change: Callable[[ConnectionChange], object] | None = None,
     ) -> AsyncEventSubscription:
         """Live events over the WebSocket stream, as an async iterator of `Event` (see the sync
         client's `subscribe`); `await aclose()` or `async with` to stop."""
         from .._stream import AsyncEventSubscription
 
-        return AsyncEventSubscription(
-            self._http,
-            _state(self._client, types, project_id, _resume(last_seq, after), idle_timeout),
-        )
+        state = _state(self._client, types, project_id, _resume(last_seq, after), idle_timeout,
+                       on_connection_change)  # fmt: skip
+        return AsyncEventSubscription(self._client.with_options(max_retries=0), state)

@@ -33,6 +33,7 @@ __all__ = [
     "OutOfRange",
     "Window",
     "first_retained",
+    "head",
     "list_page",
     "out_of_range",
     "purge_expired",
@@ -106,6 +107,14 @@ def out_of_range(session: Session, account_id: uuid.UUID, after: int) -> OutOfRa
     if after > latest or after < oldest - 1:
         return OutOfRange(oldest, latest, ahead=after > latest)
     return None
+
+
+def head(db: Database, account_id: uuid.UUID) -> tuple[int, int]:
+    """The account's latest seq and the oldest one the log keeps (``GET /events/head``)."""
+    with db.read() as session:
+        latest = latest_seq(session, account_id)
+        oldest = session.scalar(select(func.min(Event.seq)).where(Event.account_id == account_id))
+    return latest, latest + 1 if oldest is None else int(oldest)
 
 
 def _matching(

@@ -1,9 +1,9 @@
 """The WebSocket endpoint ``/api/v1/events/ws`` (protocol: ``openapi/events.asyncapi.yaml``).
 
-Per connection: authenticate (``bearer.<token>`` subprotocol or ``?ticket=``), replay the log
-after ``last_seq`` (or ``resync_required`` + close 4410 when retention cut it or it is beyond
-the latest seq), then deliver
-live events as the broker signals commits. Delivery always reads the log from the last seq
+Per connection: authenticate (``bearer.<token>`` subprotocol or ``?ticket=``), send a heartbeat
+with the seq the stream starts after (``last_seq``, or the latest seq), replay the log after it
+(or ``resync_required`` + close 4410 when retention cut it or it is beyond the latest seq), then
+deliver live events as the broker signals commits. Delivery always reads the log from the last seq
 sent, so replay and live never overlap or leave a gap.
 
 Slow consumers: outgoing messages wait in a bounded buffer (``event_stream_buffer`` messages),
@@ -258,7 +258,11 @@ class _Connection:
     async def _start(self) -> int:
         cursor, gap = self.start
         if gap is not None:
-            message = {"kind": "resync_required", "oldest_seq": gap.oldest}
+            message = {
+                "kind": "resync_required",
+                "oldest_seq": gap.oldest,
+                "latest_seq": gap.latest,
+            }
             await self.buffer.put(json.dumps(message))
             await self.buffer.join()
             if gap.ahead:
@@ -267,7 +271,13 @@ class _Connection:
         return cursor
 
     async def _pump(self, subscription: Subscription) -> None:
-        cursor = await self._catch_up(await self._start())
+        cursor = await self._start()
+        # The first frame states where the stream starts, so a client that gave no `last_seq`
+        # has its resume point at once: a drop before the first event or periodic heartbeat
+        # then resumes from here instead of from "now", which would skip what committed
+        # between the two connections.
+        await self._put({"kind": "heartbeat", "seq": cursor})
+        cursor = await self._catch_up(cursor)
         next_beat = time.monotonic() + self.heartbeat
         while not subscription.closing:
             timeout = max(0.0, next_beat - time.monotonic())

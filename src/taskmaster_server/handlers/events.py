@@ -11,7 +11,7 @@ from taskmaster_server.handlers._http import acting, json_response, runtime
 from taskmaster_server.problems import Problem, field_error
 from taskmaster_server.services.serialize import isotime
 
-__all__ = ["create_event_stream_ticket", "list_events"]
+__all__ = ["create_event_stream_ticket", "get_event_head", "list_events"]
 
 INT64_MAX = 2**63 - 1  # `format: int64`; larger values cannot be a seq
 
@@ -34,9 +34,16 @@ def list_events(
         raise Problem(
             "resync-required",
             f"Cannot continue after seq {after}: {page.reason}. Fetch the current state and "
-            "continue from the latest seq.",
+            f"continue from the latest seq ({page.latest}).",
+            extensions={"latest_seq": page.latest, "oldest_seq": page.oldest},
         )
     return json_response(page)
+
+
+def get_event_head() -> Response:
+    actor = acting()
+    latest, oldest = feed.head(runtime().db, actor.account_id)
+    return json_response({"latest_seq": latest, "oldest_seq": oldest})
 
 
 def create_event_stream_ticket() -> Response:

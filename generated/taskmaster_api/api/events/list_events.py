@@ -135,8 +135,9 @@ def sync_detailed(
      Events of the acting account with `seq` greater than `after`, oldest first. Pass
     `next_after` back as `after` to continue. When `after` is older than the log's retention,
     or beyond the account's latest seq (e.g. after a restore), the answer is `410` (`type`
-    ending in `resync-required`): fetch the current state over REST and continue from the
-    latest seq.
+    ending in `resync-required`, with the log's `latest_seq` and `oldest_seq` as fields):
+    fetch the current state over REST and continue from `latest_seq`. To start from now,
+    take `latest_seq` from `GET /events/head` instead of reading the whole log.
 
     Args:
         after (int | Unset):  Default: 0.
@@ -182,8 +183,9 @@ def sync(
      Events of the acting account with `seq` greater than `after`, oldest first. Pass
     `next_after` back as `after` to continue. When `after` is older than the log's retention,
     or beyond the account's latest seq (e.g. after a restore), the answer is `410` (`type`
-    ending in `resync-required`): fetch the current state over REST and continue from the
-    latest seq.
+    ending in `resync-required`, with the log's `latest_seq` and `oldest_seq` as fields):
+    fetch the current state over REST and continue from `latest_seq`. To start from now,
+    take `latest_seq` from `GET /events/head` instead of reading the whole log.
 
     Args:
         after (int | Unset):  Default: 0.
@@ -224,8 +226,9 @@ async def asyncio_detailed(
      Events of the acting account with `seq` greater than `after`, oldest first. Pass
     `next_after` back as `after` to continue. When `after` is older than the log's retention,
     or beyond the account's latest seq (e.g. after a restore), the answer is `410` (`type`
-    ending in `resync-required`): fetch the current state over REST and continue from the
-    latest seq.
+    ending in `resync-required`, with the log's `latest_seq` and `oldest_seq` as fields):
+    fetch the current state over REST and continue from `latest_seq`. To start from now,
+    take `latest_seq` from `GET /events/head` instead of reading the whole log.
 
     Args:
         after (int | Unset):  Default: 0.
@@ -269,8 +272,9 @@ async def asyncio(
      Events of the acting account with `seq` greater than `after`, oldest first. Pass
     `next_after` back as `after` to continue. When `after` is older than the log's retention,
     or beyond the account's latest seq (e.g. after a restore), the answer is `410` (`type`
-    ending in `resync-required`): fetch the current state over REST and continue from the
-    latest seq.
+    ending in `resync-required`, with the log's `latest_seq` and `oldest_seq` as fields):
+    fetch the current state over REST and continue from `latest_seq`. To start from now,
+    take `latest_seq` from `GET /events/head` instead of reading the whole log.
 
     Args:
         after (int | Unset):  Default: 0.
