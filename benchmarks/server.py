@@ -411,7 +411,7 @@ class Seeded:
     task_ids: list[uuid.UUID]
 
 
-def seed(url: str) -> Seeded:
+def seed(url: str, tasks: int = SEED_TASKS) -> Seeded:
     upgrade(url)
     db = Database(url)
     try:
@@ -438,7 +438,7 @@ def seed(url: str) -> Seeded:
                     "created_at": now - timedelta(seconds=i),
                     "updated_at": now - timedelta(seconds=i),
                 }
-                for i in range(SEED_TASKS)
+                for i in range(tasks)
             ]
             session.execute(insert(Task), rows)
         if db.dialect == "postgresql":
@@ -739,6 +739,8 @@ def postgres_database(admin_url: str) -> Iterator[str]:
 
 
 def main() -> None:
+    from remote_database import SCENARIOS, Options, run
+
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -747,27 +749,71 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4, help="keep-alive connections")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per figure")
     parser.add_argument(
-        "--only", action="append", help="measure this operation only (repeatable), e.g. 'GET task'"
+        "--only",
+        action="append",
+        choices=[*TARGETS, *SCENARIOS],
+        help="measure this operation or run this scenario only (repeatable), e.g. 'GET task'"
+        f" or {', '.join(SCENARIOS)}",
     )
     parser.add_argument("--skip-workers", action="store_true", help="no --workers 2 comparison")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
+    remote = parser.add_argument_group(
+        "remote database scenarios (a private PostgreSQL cluster; see remote_database.py)"
+    )
+    defaults = Options()
+    remote.add_argument("--rtt-ms", type=float, default=defaults.rtt_ms, help="added round trip")
+    remote.add_argument("--tasks", type=int, default=defaults.tasks, help="tasks seeded")
+    remote.add_argument(
+        "--remote-requests", type=int, default=defaults.requests, help="per round and operation"
+    )
+    remote.add_argument("--remote-rounds", type=int, default=defaults.rounds)
+    remote.add_argument("--remote-concurrency", type=int, default=defaults.concurrency)
+    remote.add_argument(
+        "--hold", type=float, default=defaults.hold, help="seconds the rows stay locked"
+    )
+    remote.add_argument(
+        "--trips-requests", type=int, default=defaults.trips_requests, help="per operation"
+    )
     args = parser.parse_args()
     requests = 120 if args.quick else min(max(args.requests, 30), 5000)
     rounds = 2 if args.quick else max(1, args.rounds)
+    only_ops = [name for name in args.only or () if name in TARGETS]
+    scenarios = [name for name in SCENARIOS if not args.only or name in args.only]
+    summary: list[str] = []
+    if args.only is None or only_ops:
+        summary += cost_comparison(args, requests, rounds, only_ops or None)
+    if scenarios:
+        options = Options(
+            rtt_ms=args.rtt_ms,
+            tasks=max(args.tasks, 100),
+            requests=max(args.remote_requests, 10),
+            rounds=max(args.remote_rounds, 1),
+            concurrency=args.remote_concurrency,
+            hold=args.hold,
+            trips_requests=max(args.trips_requests, 5),
+        )
+        summary += run(scenarios, options)
+    print()
+    print("\n".join(summary))
+
+
+def cost_comparison(
+    args: argparse.Namespace, requests: int, rounds: int, only: list[str] | None
+) -> list[str]:
+    """CPU per request against baseline_app.py (SQLite, then the shared PostgreSQL), then
+    --workers 2 against one."""
     summary: list[str] = []
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as workdir:
             seeded = seed(f"sqlite:///{workdir}/bench.db")
-            summary += compare("SQLite", seeded, requests, args.concurrency, rounds, args.only)
+            summary += compare("SQLite", seeded, requests, args.concurrency, rounds, only)
     if not args.skip_postgres:
         admin = os.environ.get("TASKMASTER_TEST_DATABASE_URL") or DEFAULT_ADMIN_URL
         try:
             with postgres_database(admin) as url:
                 seeded = seed(url)
-                summary += compare(
-                    "PostgreSQL", seeded, requests, args.concurrency, rounds, args.only
-                )
+                summary += compare("PostgreSQL", seeded, requests, args.concurrency, rounds, only)
                 if not args.skip_workers:
                     summary += workers_scaling(
                         seeded, requests * 2, max(8, args.concurrency * 2), rounds
@@ -776,8 +822,7 @@ def main() -> None:
             if "connection" not in str(exc).lower():
                 raise
             summary.append(f"PostgreSQL: skipped ({make_url(admin).host} unreachable: {exc})")
-    print()
-    print("\n".join(summary))
+    return summary
 
 
 if __name__ == "__main__":

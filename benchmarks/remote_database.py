@@ -1,0 +1,302 @@
+"""The database a network away: benchmarks/server.py's ``remote-db``, ``round-trips`` and
+``head-of-line`` scenarios (issue 19).
+
+All three run against a private PostgreSQL cluster (benchmarks/private_postgres.py; never the
+shared one), seeded with ``--tasks`` tasks in one account, and drive the apps over HTTP only, so
+any version of the server can be measured: ``taskmaster-server serve`` at its defaults (one
+worker, ``TASKMASTER_THREADS`` as the environment has it, unset meaning the default) beside
+benchmarks/async_baseline_app.py (the same SQL on SQLAlchemy asyncio + psycopg async, no auth).
+Each app has its own delay proxy (benchmarks/delay_proxy.py) adding ``--rtt-ms`` of round trip
+between it and PostgreSQL; ``SELECT 1`` through it is measured and printed.
+
+- ``remote-db``: a second copy of each app connects to PostgreSQL directly. GET task, list 50
+  and POST task are measured on both copies in alternating rounds; a round's figure is the
+  requests/s through the proxy over the requests/s direct. Targets (the server): kept >= 90 %
+  (GET), >= 85 % (list 50), >= 80 % (POST), median of the rounds.
+- ``round-trips``: requests one at a time through the proxy, which counts the turns of the
+  database protocol (the client speaking after the server has); the idle rate of the same
+  proxy (background work such as the webhook poller), measured just before, is subtracted.
+  Targets (the server): GET 1, POST <= 3.
+- ``head-of-line``: benchmarks/head_of_line.py, through the proxy. Targets (the server): cheap
+  GET p99 <= 50 ms and max <= 250 ms, every ``/ready`` probe answered 200 within 1 s; the
+  PATCHes' fate is reported.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import psycopg
+
+from delay_proxy import DelayProxy
+from head_of_line import Blocking, measure_blocking
+from private_postgres import PrivatePostgres
+from server import (
+    HERE,
+    Call,
+    Seeded,
+    _drive,
+    _free_port,
+    _load,
+    _login,
+    _run,
+    baseline_env,
+    measure,
+    operations,
+    running,
+    seed,
+    server_command,
+    server_env,
+)
+
+__all__ = ["SCENARIOS", "Options", "run"]
+
+SCENARIOS = ("remote-db", "round-trips", "head-of-line")
+KEPT_TARGETS = {"GET task": 0.90, "list 50": 0.85, "POST task": 0.80}
+TRIP_TARGETS = {"GET task": 1.0, "POST task": 3.0}  # at most
+APPS = ("server", "async baseline")
+IDLE_SECONDS = 1.5  # to measure the proxy's background rate of turns
+
+
+@dataclass(frozen=True)
+class Options:
+    rtt_ms: float = 1.0
+    tasks: int = 20_000
+    requests: int = 400  # per round and operation (list 50: a third)
+    rounds: int = 3
+    concurrency: int = 8
+    hold: float = 12.0
+    locked: int = 8  # PATCHes, one per locked row
+    trips_requests: int = 100
+
+
+@dataclass(frozen=True)
+class App:
+    label: str
+    pid: int
+    port: int
+    headers: dict[str, str]
+    proxy: DelayProxy | None  # between it and PostgreSQL
+
+
+def _conninfo(port: int) -> str:
+    return f"host=127.0.0.1 port={port} user=postgres dbname=postgres"
+
+
+def _select_one(port: int, count: int = 200) -> tuple[float, float]:
+    """Median and p90 of ``SELECT 1`` on one connection, in ms."""
+    with psycopg.connect(_conninfo(port), autocommit=True) as connection:
+        times = []
+        for _ in range(count):
+            started = time.perf_counter()
+            connection.execute("SELECT 1").fetchone()
+            times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.9)]
+
+
+def async_baseline_command(port: int, workers: int) -> list[str]:
+    import sys
+
+    command = [sys.executable, str(HERE / "async_baseline_app.py")]
+    return [*command, "--port", str(port), "--workers", str(workers)]
+
+
+@contextmanager
+def _apps(
+    seeded: Seeded, pg: PrivatePostgres, workdir: Path, options: Options, proxied: bool
+) -> Iterator[dict[str, App]]:
+    """The server and the async baseline, each behind its own delay proxy when ``proxied``."""
+    with ExitStack() as stack:
+        apps = {}
+        for label in APPS:
+            proxy = None
+            target = seeded
+            if proxied:
+                proxy = stack.enter_context(DelayProxy(pg.port, options.rtt_ms))
+                target = replace(seeded, url=pg.url_at(proxy.port))
+            port = _free_port()
+            if label == "server":
+                command, env = server_command(port, 1), server_env(target, workdir)
+            else:
+                command, env = async_baseline_command(port, 1), baseline_env(target)
+            pid = stack.enter_context(running(command, env, port))
+            headers = {"Authorization": f"Bearer {_login(port)}"} if label == "server" else {}
+            apps[label] = App(label, pid, port, headers, proxy)
+        yield apps
+
+
+def _percent(values: list[float]) -> str:
+    return f"{min(values):.0%}-{max(values):.0%}"
+
+
+def remote_database(
+    direct: dict[str, App], delayed: dict[str, App], seeded: Seeded, options: Options, rtt: float
+) -> list[str]:
+    rounds = options.rounds
+    lines = []
+    for name, count, make, _ in operations(seeded, options.requests * rounds):
+        if name not in KEPT_TARGETS:
+            continue
+        per_round = count // rounds
+        kept: dict[str, list[float]] = {label: [] for label in APPS}
+        rps: dict[tuple[str, bool], list[float]] = {}
+        for k in range(rounds):
+
+            def shifted(
+                i: int, k: int = k, make: Callable[[int], Call] = make, n: int = per_round
+            ) -> Call:
+                return make(k * n + i)
+
+            for label in APPS:
+                figures = []
+                for far, app in ((False, direct[label]), (True, delayed[label])):
+                    result = measure(
+                        app.pid, app.port, app.headers, per_round, options.concurrency, shifted
+                    )
+                    rps.setdefault((label, far), []).append(result.rps)
+                    figures.append(result.rps)
+                kept[label].append(figures[1] / figures[0])
+        target = KEPT_TARGETS[name]
+        share = {label: statistics.median(kept[label]) for label in APPS}
+        figures = {
+            label: (
+                f"{share[label]:.0%} ({statistics.median(rps[label, True]):.0f} /"
+                f" {statistics.median(rps[label, False]):.0f} req/s)"
+            )
+            for label in APPS
+        }
+        verdict = "ok" if share["server"] >= target else "MISSED"
+        lines.append(
+            f"remote DB    {name:<10} kept at {rtt:.2f} ms RTT: server {figures['server']}"
+            f" / async baseline {figures['async baseline']} (target >= {target:.0%}) {verdict};"
+            f" rounds server {_percent(kept['server'])},"
+            f" baseline {_percent(kept['async baseline'])}"
+        )
+    return lines
+
+
+def _trips(app: App, make: Callable[[int], Call], count: int) -> tuple[float, int, float]:
+    """Database turns per request, one request at a time: (turns, connections opened, idle
+    turns per second subtracted)."""
+    assert app.proxy is not None
+    _run(_drive(app.port, app.headers, 10, 1, make))
+    app.proxy.reset()
+    started = time.perf_counter()
+    time.sleep(IDLE_SECONDS)
+    idle = app.proxy.stats()["turns"] / (time.perf_counter() - started)
+    app.proxy.reset()
+    started = time.perf_counter()
+    _run(_drive(app.port, app.headers, count, 1, make))
+    elapsed = time.perf_counter() - started
+    stats = app.proxy.stats()
+    turns = (stats["turns"] - idle * elapsed) / count
+    return turns, stats["connections"], idle
+
+
+def round_trips(delayed: dict[str, App], seeded: Seeded, options: Options) -> list[str]:
+    lines = []
+    for name, _, make, _ in operations(seeded, options.trips_requests):
+        if name not in ("GET task", "list 50", "POST task", "PATCH task"):
+            continue
+        counted = {label: _trips(delayed[label], make, options.trips_requests) for label in APPS}
+        server = counted["server"][0]
+        target = TRIP_TARGETS.get(name)
+        if target is None:
+            goal = "(no target)"
+        else:
+            verdict = "ok" if round(server, 1) <= target else "MISSED"
+            goal = f"(target {'' if name == 'GET task' else '<= '}{target:.0f}) {verdict}"
+        extra = [
+            f"{label} opened {counted[label][1]} connections" for label in APPS if counted[label][1]
+        ]
+        lines.append(
+            f"round trips  {name:<10} per request: server {server:.2f}"
+            f" / async baseline {counted['async baseline'][0]:.2f} {goal};"
+            f" idle turns/s subtracted {counted['server'][2]:.1f}"
+            f" / {counted['async baseline'][2]:.1f}" + ("; " + ", ".join(extra) if extra else "")
+        )
+    return lines
+
+
+def head_of_line(
+    delayed: dict[str, App], seeded: Seeded, pg: PrivatePostgres, options: Options
+) -> list[str]:
+    locked = seeded.task_ids[: options.locked]
+    others = seeded.task_ids[options.locked :]
+    results: dict[str, Blocking] = {}
+    for label in APPS:
+        app = delayed[label]
+        results[label] = measure_blocking(
+            app.port, app.headers, _conninfo(pg.port), locked, others, options.hold, 8
+        )
+    server, base = results["server"], results["async baseline"]
+    what = f"{options.locked} PATCHes on rows locked {options.hold:g} s, GETs at c=8"
+    p99_ok = "ok" if server.p99_ms <= 50 else "MISSED"
+    max_ok = "ok" if server.max_ms <= 250 else "MISSED"
+    probes_ok = (
+        "ok" if server.probes and server.probes_within(1.0) == len(server.probes) else ("MISSED")
+    )
+    errors = {
+        label: ", ".join(f"{n}x{code}" for code, n in results[label].get_errors.items())
+        for label in APPS
+    }
+    lines = [
+        f"head-of-line cheap GET p99: server {server.p99_ms:.0f} ms / async baseline"
+        f" {base.p99_ms:.0f} ms (target <= 50 ms) {p99_ok}; {what};"
+        f" GETs {len(server.gets)} / {len(base.gets)}"
+        + "".join(f"; {label} failed GETs: {errors[label]}" for label in APPS if errors[label]),
+        f"head-of-line cheap GET max: server {server.max_ms:.0f} ms / async baseline"
+        f" {base.max_ms:.0f} ms (target <= 250 ms) {max_ok}",
+        f"head-of-line /ready 200 within 1 s: server {server.probes_within(1.0)}/"
+        f"{len(server.probes)} probes / async baseline {base.probes_within(1.0)}/"
+        f"{len(base.probes)} (target: every probe) {probes_ok};"
+        f" server {server.describe_probes()}; baseline {base.describe_probes()}",
+        f"head-of-line PATCHes: server {server.describe_patches()}",
+        f"head-of-line PATCHes: async baseline {base.describe_patches()}",
+    ]
+    return lines
+
+
+def run(selected: list[str], options: Options) -> list[str]:
+    """The ``selected`` scenarios, in one cluster; the summary lines."""
+    lines: list[str] = []
+    started = time.perf_counter()
+    with PrivatePostgres() as pg, tempfile.TemporaryDirectory() as workdir:
+        seeded = seed(pg.url, options.tasks)
+        with _apps(seeded, pg, Path(workdir), options, proxied=True) as delayed:
+            proxy = delayed["server"].proxy
+            assert proxy is not None
+            rtt, rtt_p90 = _select_one(proxy.port)
+            direct_rtt, _ = _select_one(pg.port)
+            threads = os.environ.get("TASKMASTER_THREADS") or "unset (default)"
+            print(
+                f"Remote database: PostgreSQL {pg.version} (private cluster, fsync off),"
+                f" {options.tasks:,} tasks in one account; SELECT 1 through the proxy"
+                f" {rtt:.2f} ms median (p90 {rtt_p90:.2f} ms; direct {direct_rtt:.2f} ms);"
+                f" TASKMASTER_THREADS {threads}; {_load()}",
+                flush=True,
+            )
+            lines.append(
+                f"remote DB    SELECT 1 through the delay proxy: {rtt:.2f} ms median"
+                f" (p90 {rtt_p90:.2f} ms, --rtt-ms {options.rtt_ms:g}; direct"
+                f" {direct_rtt:.2f} ms); {options.tasks:,} tasks; TASKMASTER_THREADS {threads}"
+            )
+            if "remote-db" in selected:
+                with _apps(seeded, pg, Path(workdir), options, proxied=False) as direct:
+                    lines += remote_database(direct, delayed, seeded, options, rtt)
+                    print("\n".join(lines[-3:]), flush=True)
+            if "round-trips" in selected:
+                lines += round_trips(delayed, seeded, options)
+                print("\n".join(lines[-4:]), flush=True)
+            if "head-of-line" in selected:
+                lines += head_of_line(delayed, seeded, pg, options)
+    lines.append(f"(remote database scenarios: {time.perf_counter() - started:.0f} s; {_load()})")
+    return lines
