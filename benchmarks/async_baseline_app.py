@@ -8,7 +8,9 @@ head-of-line scenarios to show what this machine allows an app that does not que
 behind each other. PostgreSQL only.
 
 Its engine is the server's (db/session.py): a pool of 10 + 10, pre-ping at every checkout,
-reads in autocommit, one transaction per write. ``/api/v1/ready`` pings the database as the
+reads in autocommit, one transaction per write. Unlike baseline_app.py, GET task loads the
+subtasks joined in its one query, as the server does since its Core GET; the round trips per
+request are then the server's. ``/api/v1/ready`` pings the database as the
 server's readiness probe does.
 
     TASKMASTER_DATABASE_URL=postgresql+psycopg://... BENCH_ACCOUNT_ID=... BENCH_PROJECT_ID=... \\
@@ -29,6 +31,7 @@ import uvicorn
 from sqlalchemy import insert, select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import joinedload
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -132,7 +135,12 @@ def build(database_url: str, account_id: uuid.UUID, project_id: uuid.UUID) -> St
 
     async def get_task(request: Request) -> Response:
         async with reads() as session:
-            task = await session.get(Task, uuid.UUID(request.path_params["task_id"]))
+            # One query, the subtasks joined, as the server's GET (services/tasks.py).
+            task = await session.get(
+                Task,
+                uuid.UUID(request.path_params["task_id"]),
+                options=[joinedload(Task.subtasks)],
+            )
             if task is None or task.account_id != account_id:
                 return Response(status_code=404)
             return _json(serialize.task(task))

@@ -25,7 +25,10 @@ between it and PostgreSQL; ``SELECT 1`` through it is measured and printed.
 from __future__ import annotations
 
 import os
+import signal
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -47,10 +50,10 @@ from server import (
     _load,
     _login,
     _run,
+    _wait_ready,
     baseline_env,
     measure,
     operations,
-    running,
     seed,
     server_command,
     server_env,
@@ -62,7 +65,7 @@ SCENARIOS = ("remote-db", "round-trips", "head-of-line")
 KEPT_TARGETS = {"GET task": 0.90, "list 50": 0.85, "POST task": 0.80}
 TRIP_TARGETS = {"GET task": 1.0, "POST task": 3.0}  # at most
 APPS = ("server", "async baseline")
-IDLE_SECONDS = 1.5  # to measure the proxy's background rate of turns
+WARM_UP_TRIPS = 120  # sequential requests: 12 on each of the pool's 10 kept connections
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ class Options:
     hold: float = 12.0
     locked: int = 8  # PATCHes, one per locked row
     trips_requests: int = 100
+    idle: float = 3.0  # seconds to measure a proxy's background rate of turns
 
 
 @dataclass(frozen=True)
@@ -103,34 +107,62 @@ def _select_one(port: int, count: int = 200) -> tuple[float, float]:
 
 
 def async_baseline_command(port: int, workers: int) -> list[str]:
-    import sys
-
     command = [sys.executable, str(HERE / "async_baseline_app.py")]
     return [*command, "--port", str(port), "--workers", str(workers)]
 
 
 @contextmanager
 def _apps(
-    seeded: Seeded, pg: PrivatePostgres, workdir: Path, options: Options, proxied: bool
-) -> Iterator[dict[str, App]]:
-    """The server and the async baseline, each behind its own delay proxy when ``proxied``."""
+    seeded: Seeded, pg: PrivatePostgres, workdir: Path, options: Options, direct: bool
+) -> Iterator[tuple[dict[str, App], dict[str, App]]]:
+    """The server and the async baseline, each behind its own delay proxy, and when ``direct``
+    a second copy of each connected to PostgreSQL directly: (delayed, direct or empty).
+
+    All start at once: on a loaded machine each start takes seconds of CPU, and started in
+    turn they would add up.
+    """
+    wanted = [(label, True) for label in APPS] + [(label, False) for label in APPS if direct]
     with ExitStack() as stack:
-        apps = {}
-        for label in APPS:
+        starting = []
+        for label, delayed in wanted:
             proxy = None
             target = seeded
-            if proxied:
+            if delayed:
                 proxy = stack.enter_context(DelayProxy(pg.port, options.rtt_ms))
                 target = replace(seeded, url=pg.url_at(proxy.port))
             port = _free_port()
             if label == "server":
-                command, env = server_command(port, 1), server_env(target, workdir)
+                # A key file of its own: two servers generating one at once would race.
+                keys = workdir / ("delayed" if delayed else "direct")
+                keys.mkdir(exist_ok=True)
+                command, env = server_command(port, 1), server_env(target, keys)
             else:
                 command, env = async_baseline_command(port, 1), baseline_env(target)
-            pid = stack.enter_context(running(command, env, port))
+            process = subprocess.Popen(
+                command,
+                env=env,
+                cwd=HERE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            stack.callback(_stop, process)
+            starting.append((label, delayed, process, port, proxy))
+        apps: tuple[dict[str, App], dict[str, App]] = ({}, {})
+        for label, delayed, process, port, proxy in starting:
+            _wait_ready(process, port)
             headers = {"Authorization": f"Bearer {_login(port)}"} if label == "server" else {}
-            apps[label] = App(label, pid, port, headers, proxy)
+            apps[0 if delayed else 1][label] = App(label, process.pid, port, headers, proxy)
         yield apps
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def _percent(values: list[float]) -> str:
@@ -183,30 +215,43 @@ def remote_database(
     return lines
 
 
-def _trips(app: App, make: Callable[[int], Call], count: int) -> tuple[float, int, float]:
-    """Database turns per request, one request at a time: (turns, connections opened, idle
-    turns per second subtracted)."""
+def _idle_rate(app: App, seconds: float) -> float:
+    """Turns per second through ``app``'s proxy while nobody asks it anything (the server's
+    webhook poller, for one)."""
     assert app.proxy is not None
-    _run(_drive(app.port, app.headers, 10, 1, make))
     app.proxy.reset()
     started = time.perf_counter()
-    time.sleep(IDLE_SECONDS)
-    idle = app.proxy.stats()["turns"] / (time.perf_counter() - started)
+    time.sleep(seconds)
+    return app.proxy.stats()["turns"] / (time.perf_counter() - started)
+
+
+def _trips(app: App, make: Callable[[int], Call], count: int, idle: float) -> tuple[float, int]:
+    """Database turns per request, one request at a time, less ``idle`` turns per second:
+    (turns, connections opened).
+
+    The warm-up goes round the pool first: it hands out its connections in turn, and psycopg
+    prepares a statement on its fifth run on a connection, at the cost of an extra turn.
+    """
+    assert app.proxy is not None
+    _run(_drive(app.port, app.headers, min(WARM_UP_TRIPS, 2 * count), 1, make))
     app.proxy.reset()
     started = time.perf_counter()
     _run(_drive(app.port, app.headers, count, 1, make))
     elapsed = time.perf_counter() - started
     stats = app.proxy.stats()
-    turns = (stats["turns"] - idle * elapsed) / count
-    return turns, stats["connections"], idle
+    return (stats["turns"] - idle * elapsed) / count, stats["connections"]
 
 
 def round_trips(delayed: dict[str, App], seeded: Seeded, options: Options) -> list[str]:
+    idle = {label: _idle_rate(delayed[label], options.idle) for label in APPS}
     lines = []
     for name, _, make, _ in operations(seeded, options.trips_requests):
         if name not in ("GET task", "list 50", "POST task", "PATCH task"):
             continue
-        counted = {label: _trips(delayed[label], make, options.trips_requests) for label in APPS}
+        counted = {
+            label: _trips(delayed[label], make, options.trips_requests, idle[label])
+            for label in APPS
+        }
         server = counted["server"][0]
         target = TRIP_TARGETS.get(name)
         if target is None:
@@ -220,8 +265,8 @@ def round_trips(delayed: dict[str, App], seeded: Seeded, options: Options) -> li
         lines.append(
             f"round trips  {name:<10} per request: server {server:.2f}"
             f" / async baseline {counted['async baseline'][0]:.2f} {goal};"
-            f" idle turns/s subtracted {counted['server'][2]:.1f}"
-            f" / {counted['async baseline'][2]:.1f}" + ("; " + ", ".join(extra) if extra else "")
+            f" idle turns/s subtracted {idle['server']:.1f} / {idle['async baseline']:.1f}"
+            + ("; " + ", ".join(extra) if extra else "")
         )
     return lines
 
@@ -271,7 +316,8 @@ def run(selected: list[str], options: Options) -> list[str]:
     started = time.perf_counter()
     with PrivatePostgres() as pg, tempfile.TemporaryDirectory() as workdir:
         seeded = seed(pg.url, options.tasks)
-        with _apps(seeded, pg, Path(workdir), options, proxied=True) as delayed:
+        apps = _apps(seeded, pg, Path(workdir), options, direct="remote-db" in selected)
+        with apps as (delayed, direct):
             proxy = delayed["server"].proxy
             assert proxy is not None
             rtt, rtt_p90 = _select_one(proxy.port)
@@ -290,9 +336,8 @@ def run(selected: list[str], options: Options) -> list[str]:
                 f" {direct_rtt:.2f} ms); {options.tasks:,} tasks; TASKMASTER_THREADS {threads}"
             )
             if "remote-db" in selected:
-                with _apps(seeded, pg, Path(workdir), options, proxied=False) as direct:
-                    lines += remote_database(direct, delayed, seeded, options, rtt)
-                    print("\n".join(lines[-3:]), flush=True)
+                lines += remote_database(direct, delayed, seeded, options, rtt)
+                print("\n".join(lines[-3:]), flush=True)
             if "round-trips" in selected:
                 lines += round_trips(delayed, seeded, options)
                 print("\n".join(lines[-4:]), flush=True)

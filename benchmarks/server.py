@@ -775,6 +775,12 @@ def main() -> None:
     remote.add_argument(
         "--trips-requests", type=int, default=defaults.trips_requests, help="per operation"
     )
+    remote.add_argument(
+        "--trips-idle",
+        type=float,
+        default=defaults.idle,
+        help="seconds of idle proxy traffic measured (and subtracted) before each count",
+    )
     args = parser.parse_args()
     requests = 120 if args.quick else min(max(args.requests, 30), 5000)
     rounds = 2 if args.quick else max(1, args.rounds)
@@ -792,6 +798,7 @@ def main() -> None:
             concurrency=args.remote_concurrency,
             hold=args.hold,
             trips_requests=max(args.trips_requests, 5),
+            idle=max(args.trips_idle, 0.1),
         )
         summary += run(scenarios, options)
     print()
