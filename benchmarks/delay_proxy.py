@@ -10,7 +10,8 @@ not compete with the load generator for one interpreter lock.
 Each byte is held ``rtt / 2`` seconds in each direction before it is passed on, counted from
 when the proxy read it: a reader thread per direction timestamps what it reads and a writer
 thread relays it when due (``time.sleep`` is precise to tens of microseconds; an event loop's
-timers round to whole milliseconds).
+timers round to whole milliseconds). It asks for nice -10 (granted to root only): on a loaded
+machine its threads would otherwise wake late and the delay grow with the load.
 
 A *turn* is counted each time the client sends after the server has spoken (or first on its
 connection): one request/response round trip of the PostgreSQL protocol, however many messages
@@ -227,6 +228,10 @@ def main() -> None:
     parser.add_argument("--upstream-port", type=int, required=True)
     parser.add_argument("--rtt-ms", type=float, default=1.0, help="added round trip, ms")
     args = parser.parse_args()
+    # The proxy stands for a network, whose delay does not grow with the machine's load: let
+    # its threads, asleep but for microseconds a message, wake on time when they can.
+    with contextlib.suppress(OSError):
+        os.nice(-10)
     listener = socket.socket()
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind(("127.0.0.1", 0))

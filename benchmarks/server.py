@@ -1,7 +1,12 @@
-"""Reference server cost per request against a bare Starlette app (benchmarks/baseline_app.py).
+"""Reference server cost per request against a bare Starlette app (benchmarks/baseline_app.py),
+and the server with its database a network away (remote_database.py).
 
     .venv/bin/python benchmarks/server.py [--quick] [--requests 600] [--rounds 5]
-        [--concurrency 4] [--skip-sqlite] [--skip-postgres]
+        [--concurrency 4] [--skip-sqlite] [--skip-postgres] [--only NAME ...]
+        [--rtt-ms 1] [--tasks 20000] [--hold 12] [--remote-requests 400] [--remote-rounds 3]
+
+Without ``--only`` it runs everything; ``--only`` names operations of the cost comparison
+(``'GET task'``, ...) and/or the scenarios ``remote-db``, ``round-trips``, ``head-of-line``.
 
 For SQLite (one file) and PostgreSQL (a database ``taskmaster_bench`` created next to
 ``TASKMASTER_TEST_DATABASE_URL``, default the shared ``postgres@127.0.0.1:5432``, dropped
@@ -30,6 +35,27 @@ connections are opened one by one and spread evenly over the workers (checked in
 workers accept from one shared socket, and a handful of connections opened at once tends to
 land on one of them.
 
+Then the remote database scenarios (remote_database.py has the details): on a private
+PostgreSQL cluster (initdb + pg_ctl in a temporary directory, never the shared one) seeded with
+``--tasks`` tasks, ``taskmaster-server serve`` at its defaults (one worker) and the async
+baseline (async_baseline_app.py: SQLAlchemy asyncio + psycopg async, the same SQL, no auth),
+each reaching PostgreSQL through a proxy that adds ``--rtt-ms`` of round trip and counts the
+database protocol's turns (delay_proxy.py). Each prints one line per target, the server's figure
+beside the async baseline's, with ``ok`` or ``MISSED`` for the server:
+
+- ``remote-db``: GET task, list 50 and POST task throughput through the proxy as a share of
+  the same app's connected directly (alternating rounds): targets >= 90 %, 85 %, 80 %;
+- ``round-trips``: database round trips per GET task (target 1) and POST task (target <= 3),
+  with list 50 and PATCH task for information;
+- ``head-of-line``: 8 PATCHes wait on rows another transaction locks for ``--hold`` seconds
+  (the issue's figure is 12) while cheap GETs run at concurrency 8 (targets: p99 <= 50 ms,
+  max <= 250 ms) and ``/ready`` is probed every 0.5 s (target: 200 within 1 s every time);
+  what happened to the PATCHes (statuses, durations, how many reached PostgreSQL) is printed.
+
+With the defaults the three take 2-3 minutes on an idle 2-core machine (the apps start at
+once, the head-of-line runs hold the rows twice ``--hold`` seconds); a smoke run at a tiny
+scale is tests/faults/test_bench_remote_database.py.
+
 Not a test: numbers depend on the machine (its load average is printed with each table), and
 the client shares the CPUs with the server.
 """
@@ -50,7 +76,7 @@ import time
 import uuid
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -739,7 +765,7 @@ def postgres_database(admin_url: str) -> Iterator[str]:
 
 
 def main() -> None:
-    from remote_database import SCENARIOS, Options, run
+    from remote_database import QUICK, SCENARIOS, Options, run
 
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -762,25 +788,24 @@ def main() -> None:
         "remote database scenarios (a private PostgreSQL cluster; see remote_database.py)"
     )
     defaults = Options()
-    remote.add_argument("--rtt-ms", type=float, default=defaults.rtt_ms, help="added round trip")
-    remote.add_argument("--tasks", type=int, default=defaults.tasks, help="tasks seeded")
-    remote.add_argument(
-        "--remote-requests", type=int, default=defaults.requests, help="per round and operation"
-    )
-    remote.add_argument("--remote-rounds", type=int, default=defaults.rounds)
-    remote.add_argument("--remote-concurrency", type=int, default=defaults.concurrency)
-    remote.add_argument(
-        "--hold", type=float, default=defaults.hold, help="seconds the rows stay locked"
-    )
-    remote.add_argument(
-        "--trips-requests", type=int, default=defaults.trips_requests, help="per operation"
-    )
-    remote.add_argument(
-        "--trips-idle",
-        type=float,
-        default=defaults.idle,
-        help="seconds of idle proxy traffic measured (and subtracted) before each count",
-    )
+
+    def option(flag: str, field: str, kind: type, help: str) -> None:
+        default, quick = getattr(defaults, field), getattr(QUICK, field)
+        remote.add_argument(
+            flag,
+            type=kind,
+            dest=f"remote_{field}",
+            help=f"{help} (default {default}, --quick {quick})",
+        )
+
+    option("--rtt-ms", "rtt_ms", float, "round trip added by the proxy, ms")
+    option("--tasks", "tasks", int, "tasks seeded, at least 100")
+    option("--remote-requests", "requests", int, "requests per round and operation")
+    option("--remote-rounds", "rounds", int, "alternating rounds")
+    option("--remote-concurrency", "concurrency", int, "connections for the throughput runs")
+    option("--hold", "hold", float, "seconds the head-of-line rows stay locked")
+    option("--trips-requests", "trips_requests", int, "requests counted per operation")
+    option("--trips-idle", "idle", float, "seconds of idle traffic measured (and subtracted)")
     args = parser.parse_args()
     requests = 120 if args.quick else min(max(args.requests, 30), 5000)
     rounds = 2 if args.quick else max(1, args.rounds)
@@ -790,16 +815,14 @@ def main() -> None:
     if args.only is None or only_ops:
         summary += cost_comparison(args, requests, rounds, only_ops or None)
     if scenarios:
-        options = Options(
-            rtt_ms=args.rtt_ms,
-            tasks=max(args.tasks, 100),
-            requests=max(args.remote_requests, 10),
-            rounds=max(args.remote_rounds, 1),
-            concurrency=args.remote_concurrency,
-            hold=args.hold,
-            trips_requests=max(args.trips_requests, 5),
-            idle=max(args.trips_idle, 0.1),
-        )
+        given = {
+            name: getattr(args, f"remote_{name}")
+            for name in Options.__dataclass_fields__
+            if getattr(args, f"remote_{name}", None) is not None
+        }
+        options = replace(QUICK if args.quick else Options(), **given)
+        if options.tasks < 100:
+            parser.error("--tasks: at least 100")
         summary += run(scenarios, options)
     print()
     print("\n".join(summary))
