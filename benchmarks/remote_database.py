@@ -44,6 +44,7 @@ from private_postgres import PrivatePostgres
 from server import (
     HERE,
     Call,
+    Connection,
     Seeded,
     _drive,
     _free_port,
@@ -154,9 +155,33 @@ def _apps(
         apps: tuple[dict[str, App], dict[str, App]] = ({}, {})
         for label, delayed, process, port, proxy in starting:
             _wait_ready(process, port)
+            _wait_database(port)
             headers = {"Authorization": f"Bearer {_login(port)}"} if label == "server" else {}
             apps[0 if delayed else 1][label] = App(label, process.pid, port, headers, proxy)
         yield apps
+
+
+def _wait_database(port: int, timeout: float = 60.0) -> None:
+    """Until ``/ready`` answers 200: on a loaded machine the first connections to PostgreSQL
+    can outlast the server's connect timeout, and a login then answers 503."""
+    deadline = time.monotonic() + timeout
+    status = 0
+    while time.monotonic() < deadline:
+        status = _run(_status(port, Call("GET", "/api/v1/ready")))
+        if status == 200:
+            return
+        time.sleep(0.5)
+    raise RuntimeError(f"/ready still answers {status} after {timeout:g} s")
+
+
+async def _status(port: int, call: Call) -> int:
+    connection = Connection(port, {})
+    await connection.open()
+    try:
+        status, _ = await connection.send(call)
+    finally:
+        connection.close()
+    return status
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
