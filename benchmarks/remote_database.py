@@ -76,7 +76,7 @@ WARM_UP_TRIPS = 120  # sequential requests: 12 on each of the pool's 10 kept con
 class Options:
     rtt_ms: float = 1.0
     tasks: int = 20_000
-    requests: int = 400  # per round and operation (list 50: a third)
+    requests: int = 300  # per round and operation (list 50: a third)
     rounds: int = 3
     concurrency: int = 8
     hold: float = 12.0
@@ -235,7 +235,7 @@ def remote_database(
                 kept[label].append(figures[1] / figures[0])
         target = KEPT_TARGETS[name]
         share = {label: statistics.median(kept[label]) for label in APPS}
-        figures = {
+        shown = {
             label: (
                 f"{share[label]:.0%} ({statistics.median(rps[label, True]):.0f} /"
                 f" {statistics.median(rps[label, False]):.0f} req/s)"
@@ -244,8 +244,8 @@ def remote_database(
         }
         verdict = "ok" if share["server"] >= target else "MISSED"
         lines.append(
-            f"remote DB    {name:<10} kept at {rtt:.2f} ms RTT: server {figures['server']}"
-            f" / async baseline {figures['async baseline']} (target >= {target:.0%}) {verdict};"
+            f"remote DB    {name:<10} kept at {rtt:.2f} ms RTT: server {shown['server']}"
+            f" / async baseline {shown['async baseline']} (target >= {target:.0%}) {verdict};"
             f" rounds server {_percent(kept['server'])},"
             f" baseline {_percent(kept['async baseline'])}; direct, the processes used"
             f" {statistics.median(busy['server']):.0%} / "

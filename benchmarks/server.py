@@ -3,7 +3,7 @@ and the server with its database a network away (remote_database.py).
 
     .venv/bin/python benchmarks/server.py [--quick] [--requests 600] [--rounds 5]
         [--concurrency 4] [--skip-sqlite] [--skip-postgres] [--only NAME ...]
-        [--rtt-ms 1] [--tasks 20000] [--hold 12] [--remote-requests 400] [--remote-rounds 3]
+        [--rtt-ms 1] [--tasks 20000] [--hold 12] [--remote-requests 300] [--remote-rounds 3]
 
 Without ``--only`` it runs everything; ``--only`` names operations of the cost comparison
 (``'GET task'``, ...) and/or the scenarios ``remote-db``, ``round-trips``, ``head-of-line``.
@@ -52,9 +52,10 @@ beside the async baseline's, with ``ok`` or ``MISSED`` for the server:
   max <= 250 ms) and ``/ready`` is probed every 0.5 s (target: 200 within 1 s every time);
   what happened to the PATCHes (statuses, durations, how many reached PostgreSQL) is printed.
 
-With the defaults the three take 2-3 minutes on an idle 2-core machine (the apps start at
-once, the head-of-line runs hold the rows twice ``--hold`` seconds); a smoke run at a tiny
-scale is tests/faults/test_bench_remote_database.py.
+With the defaults the three took 6 minutes on a shared 2-core machine at load 11-19, most of it
+the throughput rounds (``--quick`` or fewer ``--remote-requests`` for less; the head-of-line
+runs hold the rows twice ``--hold`` seconds). A smoke run at a tiny scale, checking only that
+every line is printed, is tests/faults/test_bench_remote_database.py.
 
 Not a test: numbers depend on the machine (its load average is printed with each table), and
 the client shares the CPUs with the server.
