@@ -1,7 +1,12 @@
-"""Reference server cost per request against a bare Starlette app (benchmarks/baseline_app.py).
+"""Reference server cost per request against a bare Starlette app (benchmarks/baseline_app.py),
+and the server with its database a network away (remote_database.py).
 
     .venv/bin/python benchmarks/server.py [--quick] [--requests 600] [--rounds 5]
-        [--concurrency 4] [--skip-sqlite] [--skip-postgres]
+        [--concurrency 4] [--skip-sqlite] [--skip-postgres] [--only NAME ...]
+        [--rtt-ms 1] [--tasks 20000] [--hold 12] [--remote-requests 300] [--remote-rounds 3]
+
+Without ``--only`` it runs everything; ``--only`` names operations of the cost comparison
+(``'GET task'``, ...) and/or the scenarios ``remote-db``, ``round-trips``, ``head-of-line``.
 
 For SQLite (one file) and PostgreSQL (a database ``taskmaster_bench`` created next to
 ``TASKMASTER_TEST_DATABASE_URL``, default the shared ``postgres@127.0.0.1:5432``, dropped
@@ -30,6 +35,28 @@ connections are opened one by one and spread evenly over the workers (checked in
 workers accept from one shared socket, and a handful of connections opened at once tends to
 land on one of them.
 
+Then the remote database scenarios (remote_database.py has the details): on a private
+PostgreSQL cluster (initdb + pg_ctl in a temporary directory, never the shared one) seeded with
+``--tasks`` tasks, ``taskmaster-server serve`` at its defaults (one worker) and the async
+baseline (async_baseline_app.py: SQLAlchemy asyncio + psycopg async, the same SQL, no auth),
+each reaching PostgreSQL through a proxy that adds ``--rtt-ms`` of round trip and counts the
+database protocol's turns (delay_proxy.py). Each prints one line per target, the server's figure
+beside the async baseline's, with ``ok`` or ``MISSED`` for the server:
+
+- ``remote-db``: GET task, list 50 and POST task throughput through the proxy as a share of
+  the same app's connected directly (alternating rounds): targets >= 90 %, 85 %, 80 %;
+- ``round-trips``: database round trips per GET task (target 1) and POST task (target <= 3),
+  with list 50 and PATCH task for information;
+- ``head-of-line``: 8 PATCHes wait on rows another transaction locks for ``--hold`` seconds
+  (the issue's figure is 12) while cheap GETs run at concurrency 8 (targets: p99 <= 50 ms,
+  max <= 250 ms) and ``/ready`` is probed every 0.5 s (target: 200 within 1 s every time);
+  what happened to the PATCHes (statuses, durations, how many reached PostgreSQL) is printed.
+
+With the defaults the three took 6 minutes on a shared 2-core machine at load 11-19, most of it
+the throughput rounds (``--quick`` or fewer ``--remote-requests`` for less; the head-of-line
+runs hold the rows twice ``--hold`` seconds). A smoke run at a tiny scale, checking only that
+every line is printed, is tests/faults/test_bench_remote_database.py.
+
 Not a test: numbers depend on the machine (its load average is printed with each table), and
 the client shares the CPUs with the server.
 """
@@ -50,7 +77,7 @@ import time
 import uuid
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -411,7 +438,7 @@ class Seeded:
     task_ids: list[uuid.UUID]
 
 
-def seed(url: str) -> Seeded:
+def seed(url: str, tasks: int = SEED_TASKS) -> Seeded:
     upgrade(url)
     db = Database(url)
     try:
@@ -438,7 +465,7 @@ def seed(url: str) -> Seeded:
                     "created_at": now - timedelta(seconds=i),
                     "updated_at": now - timedelta(seconds=i),
                 }
-                for i in range(SEED_TASKS)
+                for i in range(tasks)
             ]
             session.execute(insert(Task), rows)
         if db.dialect == "postgresql":
@@ -739,6 +766,8 @@ def postgres_database(admin_url: str) -> Iterator[str]:
 
 
 def main() -> None:
+    from remote_database import QUICK, SCENARIOS, Options, run
+
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -747,27 +776,78 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4, help="keep-alive connections")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds per figure")
     parser.add_argument(
-        "--only", action="append", help="measure this operation only (repeatable), e.g. 'GET task'"
+        "--only",
+        action="append",
+        choices=[*TARGETS, *SCENARIOS],
+        help="measure this operation or run this scenario only (repeatable), e.g. 'GET task'"
+        f" or {', '.join(SCENARIOS)}",
     )
     parser.add_argument("--skip-workers", action="store_true", help="no --workers 2 comparison")
     parser.add_argument("--skip-sqlite", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
+    remote = parser.add_argument_group(
+        "remote database scenarios (a private PostgreSQL cluster; see remote_database.py)"
+    )
+    defaults = Options()
+
+    def option(flag: str, field: str, kind: type, help: str) -> None:
+        default, quick = getattr(defaults, field), getattr(QUICK, field)
+        remote.add_argument(
+            flag,
+            type=kind,
+            dest=f"remote_{field}",
+            help=f"{help} (default {default}, --quick {quick})",
+        )
+
+    option("--rtt-ms", "rtt_ms", float, "round trip added by the proxy, ms")
+    option("--tasks", "tasks", int, "tasks seeded, at least 100")
+    option("--remote-requests", "requests", int, "requests per round and operation")
+    option("--remote-rounds", "rounds", int, "alternating rounds")
+    option("--remote-concurrency", "concurrency", int, "connections for the throughput runs")
+    option("--hold", "hold", float, "seconds the head-of-line rows stay locked")
+    option("--trips-requests", "trips_requests", int, "requests counted per operation")
+    option("--trips-idle", "idle", float, "seconds of idle traffic measured (and subtracted)")
     args = parser.parse_args()
+    # SIGTERM unwinds like an exception, so that the servers, proxies and the private cluster
+    # started here are stopped (they run in sessions of their own and would outlive us).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     requests = 120 if args.quick else min(max(args.requests, 30), 5000)
     rounds = 2 if args.quick else max(1, args.rounds)
+    only_ops = [name for name in args.only or () if name in TARGETS]
+    scenarios = [name for name in SCENARIOS if not args.only or name in args.only]
+    summary: list[str] = []
+    if args.only is None or only_ops:
+        summary += cost_comparison(args, requests, rounds, only_ops or None)
+    if scenarios:
+        given = {
+            name: getattr(args, f"remote_{name}")
+            for name in Options.__dataclass_fields__
+            if getattr(args, f"remote_{name}", None) is not None
+        }
+        options = replace(QUICK if args.quick else Options(), **given)
+        if options.tasks < 100:
+            parser.error("--tasks: at least 100")
+        summary += run(scenarios, options)
+    print()
+    print("\n".join(summary))
+
+
+def cost_comparison(
+    args: argparse.Namespace, requests: int, rounds: int, only: list[str] | None
+) -> list[str]:
+    """CPU per request against baseline_app.py (SQLite, then the shared PostgreSQL), then
+    --workers 2 against one."""
     summary: list[str] = []
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as workdir:
             seeded = seed(f"sqlite:///{workdir}/bench.db")
-            summary += compare("SQLite", seeded, requests, args.concurrency, rounds, args.only)
+            summary += compare("SQLite", seeded, requests, args.concurrency, rounds, only)
     if not args.skip_postgres:
         admin = os.environ.get("TASKMASTER_TEST_DATABASE_URL") or DEFAULT_ADMIN_URL
         try:
             with postgres_database(admin) as url:
                 seeded = seed(url)
-                summary += compare(
-                    "PostgreSQL", seeded, requests, args.concurrency, rounds, args.only
-                )
+                summary += compare("PostgreSQL", seeded, requests, args.concurrency, rounds, only)
                 if not args.skip_workers:
                     summary += workers_scaling(
                         seeded, requests * 2, max(8, args.concurrency * 2), rounds
@@ -776,8 +856,7 @@ def main() -> None:
             if "connection" not in str(exc).lower():
                 raise
             summary.append(f"PostgreSQL: skipped ({make_url(admin).host} unreachable: {exc})")
-    print()
-    print("\n".join(summary))
+    return summary
 
 
 if __name__ == "__main__":
