@@ -5,6 +5,10 @@ flight: a generator of 100,000 rows is never held in memory as requests. Each ch
 `Idempotency-Key` (`<idempotency_key>-<n>` when the caller gives one), reused by every retry of it,
 so an answer lost after the server committed is replayed rather than written twice.
 
+The server numbers items by their position in one request; every error the SDK hands back
+numbers them by their position in the caller's input instead (`relocate`): item 150 of an import
+is "Item 150" and `/150/title`, not item 50 of its chunk.
+
 A chunk that fails as a whole is retried (see `ChunkRetry`) on top of the client's own retries;
 if it still fails, its exception is recorded on each of its items and the other chunks go on.
 An item that cannot be sent (a missing `title`, an unknown ETag) fails alone with
@@ -15,6 +19,7 @@ one batch request all-or-nothing, so a chunk with such an item is not sent at al
 from __future__ import annotations
 
 import itertools
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
@@ -91,6 +96,50 @@ class BulkOptions:
             raise InvalidRequestError("max_chunk_retries must be >= 0")
 
 
+_ITEM_POINTER = re.compile(r"^/(\d+)(?=/|$)")
+_ITEM_DETAIL = re.compile(r"^Item (\d+)\b")
+
+
+def relocate(problem: dict[str, Any] | None, positions: list[int]) -> dict[str, Any] | None:
+    """`problem` with the request's item positions (each `errors[].pointer`'s first segment, and
+    a `detail` opening "Item <n>") replaced by the caller's: request item i is input item
+    `positions[i]`. The same problem when nothing in it names an item."""
+    if not problem:
+        return problem
+
+    def position(match: re.Match[str], template: str) -> str:
+        index = int(match.group(1))
+        return template.format(positions[index]) if index < len(positions) else match.group(0)
+
+    out = dict(problem)
+    detail = problem.get("detail")
+    if isinstance(detail, str):
+        out["detail"] = _ITEM_DETAIL.sub(lambda m: position(m, "Item {}"), detail, count=1)
+    errors = problem.get("errors")
+    if isinstance(errors, list):
+        out["errors"] = [
+            {**item, "pointer": _ITEM_POINTER.sub(lambda m: position(m, "/{}"), pointer)}
+            if isinstance(item, dict) and isinstance(pointer := item.get("pointer"), str)
+            else item
+            for item in errors
+        ]
+    return problem if out == problem else out
+
+
+def relocated_error(error: TaskMasterError, positions: list[int]) -> TaskMasterError:
+    """A whole-chunk API error (an atomic chunk's 422 lists every bad item) at input positions."""
+    if not isinstance(error, APIStatusError):
+        return error
+    problem = relocate(error.problem, positions)
+    if problem is error.problem:
+        return error
+    moved = error_for_problem(error.status_code, problem, error.response)
+    if type(moved) is not type(error):
+        return error
+    moved.__cause__ = error.__cause__
+    return moved
+
+
 def item_results(chunk: Chunk, pacer: Pacer) -> Callable[[Any, httpx.Response], Part]:
     """Converts a generated `BatchResult` into the chunk's items, at their input indexes."""
 
@@ -105,7 +154,8 @@ def item_results(chunk: Chunk, pacer: Pacer) -> Callable[[Any, httpx.Response], 
             index = chunk.positions[item.index]
             ident = item.id if isinstance(item.id, uuid.UUID) else None
             if isinstance(item, BatchItemFailure):
-                error = error_for_problem(item.status, item.error.to_dict(), response)
+                problem = relocate(item.error.to_dict(), chunk.positions)
+                error = error_for_problem(item.status, problem, response)
                 given = chunk.inputs[item.index]
                 out.append(BulkItemResult(index, item.status, ident, None, error, given))
             else:
@@ -117,6 +167,7 @@ def item_results(chunk: Chunk, pacer: Pacer) -> Callable[[Any, httpx.Response], 
 
 
 def chunk_failed(chunk: Chunk, error: TaskMasterError) -> Part:
+    error = relocated_error(error, chunk.positions)
     status = error.status_code if isinstance(error, APIStatusError) else 0
     return [
         BulkItemResult(index, status, None, None, error, given)

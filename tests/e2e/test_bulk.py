@@ -11,6 +11,7 @@ import httpx
 
 from taskmaster import (
     BulkResult,
+    InvalidRequestError,
     NotFoundError,
     PreconditionFailedError,
     TaskMasterClient,
@@ -103,3 +104,50 @@ def test_one_key_sent_twice_at_once_writes_once(live_server: Any, make_user: Any
     with TaskMasterClient(live_server.api_url, token=token) as client:
         titles = [t.title for t in client.list_tasks(project_id=project_id, limit=100)]
     assert sorted(titles) == sorted(f"r{r}-{i}" for r in range(5) for i in range(100))
+
+
+def _pointers(error: Any) -> list[str]:
+    return [field.pointer for field in error.errors]
+
+
+async def test_errors_name_the_callers_position_not_the_chunks(tm: Any) -> None:
+    """Item 150 of 250 is sent as item 49 of the second request (item 120, which the SDK
+    refuses, is not sent); its error says 150."""
+    project = await tm.create_project(name="Positions")
+    items: list[Any] = [{"title": f"p{i}", "project_id": project.id} for i in range(250)]
+    items[120] = {"title": "not sent", "colour": "red"}
+    items[150] = {"title": "", "project_id": project.id}
+    created = await tm.bulk_create_tasks(items)
+    refused, failed = created.failed
+    assert (refused.index, failed.index) == (120, 150)
+    assert isinstance(refused.error, InvalidRequestError)
+    assert _pointers(failed.error) == ["/150/title"]
+    assert failed.error.detail.startswith("Item 150 ")
+    message = str(failed.error)
+    assert "Item 150 " in message
+    assert "[/150/title: " in message
+    assert "Item 49 " not in message
+    assert "/49/" not in message
+
+    tasks = created.tasks
+    updates: list[Any] = [{"id": t.id, "title": f"u{i}"} for i, t in enumerate(tasks)]
+    updates[201] = {"id": tasks[201].id, "title": ""}
+    updated = await tm.bulk_update_tasks(updates)
+    [failed] = updated.failed
+    assert failed.index == 201
+    assert _pointers(failed.error) == ["/201/title"]
+    assert failed.error.detail.startswith("Item 201 ")
+    assert "/1/title" not in str(failed.error)
+
+
+async def test_atomic_chunk_error_names_the_callers_positions(tm: Any) -> None:
+    """An atomic chunk refused as a whole points at the caller's positions of its bad items."""
+    project = await tm.create_project(name="Atomic positions")
+    items: list[Any] = [{"title": f"a{i}", "project_id": project.id} for i in range(250)]
+    items[150] = items[230] = {"title": "", "project_id": project.id}
+    result = await tm.bulk_create_tasks(items, atomic=True)
+    assert [item.index for item in result.failed] == list(range(100, 250))
+    assert _pointers(result.items[100].error) == ["/150/title"]
+    assert _pointers(result.items[249].error) == ["/230/title"]
+    assert "[/150/title: " in str(result.items[199].error)
+    assert len(result.succeeded) == 100

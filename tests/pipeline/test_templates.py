@@ -8,7 +8,12 @@ from __future__ import annotations
 import datetime
 import enum
 import importlib
+import subprocess
+import sys
+import textwrap
 import uuid
+from collections.abc import Mapping, MutableMapping
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -165,6 +170,90 @@ def test_uuids_are_parsed_once_and_bad_ones_still_fail(hazards_api: ModuleType) 
         hazards_api.models.Task.from_dict({**TASK, "id": ["3fa85f64"]})
     with pytest.raises(AttributeError):
         hazards_api.models.Task.from_dict({**TASK, "id": 7})
+
+
+# --- (d) free-form objects are mappings -------------------------------------------
+
+
+def test_free_form_objects_read_as_mappings(hazards_api: ModuleType) -> None:
+    body = {
+        **TASK,
+        "labels": {"team": "platform", "area": "sdk"},
+        "reviews": {"alice": {"verdict": "ok"}},
+        "extra": {"external_id": "X-1", "row": 12},
+    }
+    task = hazards_api.models.Task.from_dict(body)
+    for free_form in (task.labels, task.reviews, task.extra):
+        assert isinstance(free_form, MutableMapping)
+    labels, extra = task.labels, task.extra
+    assert extra.get("external_id") == "X-1"
+    assert extra.get("missing") is None
+    assert extra.get("missing", 0) == 0
+    assert list(labels.keys()) == ["team", "area"]
+    assert list(labels.values()) == ["platform", "sdk"]
+    assert list(labels.items()) == [("team", "platform"), ("area", "sdk")]
+    assert list(labels) == ["team", "area"]
+    assert len(labels) == 2
+    assert dict(extra) == {"external_id": "X-1", "row": 12}
+    assert "row" in extra
+    assert 12 not in extra  # any key may be asked about, as with a dict
+    assert extra == {"external_id": "X-1", "row": 12}
+    assert {"external_id": "X-1", "row": 12} == extra  # noqa: SIM300 (dict.__eq__ first)
+    assert extra != {"external_id": "X-1"}
+    assert labels == hazards_api.models.Labels.from_dict({"area": "sdk", "team": "platform"})
+    review = task.reviews["alice"]
+    assert isinstance(review, hazards_api.models.Review)
+    assert task.reviews.get("alice") is review
+    assert task.to_dict() == body  # still a model: it round-trips
+
+
+def test_free_form_objects_stay_writable_and_unhashable(hazards_api: ModuleType) -> None:
+    labels = hazards_api.models.Labels.from_dict({"team": "platform"})
+    labels["area"] = "sdk"
+    labels.update(owner="kim")
+    assert labels.pop("team") == "platform"
+    assert labels.to_dict() == {"area": "sdk", "owner": "kim"}
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(labels)
+
+
+def test_models_with_properties_are_not_mappings(hazards_api: ModuleType) -> None:
+    task = hazards_api.models.Task.from_dict(TASK)
+    assert not isinstance(task, Mapping)
+    assert task == hazards_api.models.Task.from_dict(TASK)  # attrs' field-wise equality
+
+
+def test_free_form_objects_type_check_as_mappings(hazards_api: ModuleType, tmp_path: Path) -> None:
+    """What users write against a free-form object passes mypy --strict, with the value type
+    the spec gives (a model for `Reviews`, `str` for `Labels`, `Any` for the rest)."""
+    package = Path(hazards_api.__file__).parent
+    user = tmp_path / "user.py"
+    user.write_text(
+        textwrap.dedent(
+            """
+            from collections.abc import Mapping
+            from typing import Any, assert_type
+
+            from hazards_api.models import Labels, Review, Reviews, Task, TaskExtra
+
+
+            def read(task: Task, labels: Labels, reviews: Reviews, extra: TaskExtra) -> None:
+                as_mapping: Mapping[str, str] = labels
+                assert_type(labels.get("team"), str | None)
+                assert_type(reviews.get("alice"), Review | None)
+                assert_type(dict(extra), dict[str, Any])
+                assert_type(list(labels.items()), list[tuple[str, str]])
+                assert_type(len(reviews), int)
+                print(as_mapping, "x" in extra, labels == {"team": "a"}, task.extra)
+            """
+        )
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"),
+         str(user), str(package)],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 # --- problem+json -------------------------------------------------------------

@@ -1,16 +1,23 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from collections.abc import Iterator, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="ReadinessChecks")
 
+# taskmaster: a free-form object is a mapping (see templates/model.py.jinja). The value type is
+# for type checkers only: it may name a model imported only for them.
+if TYPE_CHECKING:
+    _Mapping = MutableMapping[str, str]
+else:
+    _Mapping = MutableMapping
 
-@_attrs_define
-class ReadinessChecks:
+
+@_attrs_define(eq=False)
+class ReadinessChecks(_Mapping):
     """Each dependency and its state."""
 
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
@@ -43,5 +50,11 @@ class ReadinessChecks:
     def __delitem__(self, key: str) -> None:
         del self.additional_properties[key]
 
-    def __contains__(self, key: str) -> bool:
+    def __contains__(self, key: object) -> bool:
         return key in self.additional_properties
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.additional_properties)
+
+    def __len__(self) -> int:
+        return len(self.additional_properties)

@@ -4,7 +4,9 @@ Word search uses each database's full-text index (migration 0006):
 
 - PostgreSQL: ``tasks.search_vector``, a generated ``tsvector`` of title and description with
   the ``simple`` configuration (lower-cased words, no stemming, no stop words), under a GIN
-  index, queried with ``websearch_to_tsquery``;
+  index, queried with ``websearch_to_tsquery``. The index takes each write at once
+  (``fastupdate = off``, migration 0007): a pending list of words written since the last vacuum
+  made searches read it all and the planner scan ``tasks`` instead;
 - SQLite: ``tasks_fts``, an FTS5 external-content table over ``tasks`` (``unicode61``
   tokenizer with diacritics kept), kept current by triggers, joined on ``rowid``.
 

@@ -9,13 +9,15 @@ it still walks an index in sort order (the key's own, or for ``created_at`` the 
 status's), skipping rows that fail the filter, and for a rare search word it reads the matches
 through the full-text index and sorts those few. What is tested (tests/server/test_list_plans.py,
 PostgreSQL only; SQLite has the same indexes): no plan for any of the 12 sorts, alone or with
-any one filter, on the first page or by cursor, scans ``tasks`` sequentially. The API allows
+any one filter, on the first page, by cursor or by offset (pages 2 and 41), nor the bounded
+``total`` of an offset page, scans ``tasks`` sequentially. The API allows
 one key because that is what an index can serve: no set of indexes serves every combination of
 keys and directions, and some (``priority,-title`` with ``tag``, say) got a sequential scan.
 
 ``offset`` pages count the matches only up to ``TOTAL_LIMIT``, so a deep account costs a
 bounded index walk, not a count of all its rows, on every page; the rows before ``offset`` are
-still walked, which is why keyset cursors are the way to page deep.
+still walked, which is why keyset cursors are the way to page deep: from about offset 5,000,
+a filter matching a fifth of a large account (``tag``) gets a scan of ``tasks`` and a sort.
 """
 
 from __future__ import annotations
