@@ -1,0 +1,137 @@
+"""examples/live_dashboard.py, run as a user would, against the live server.
+
+The dashboard runs as a subprocess (plain lines: its stdout is a pipe); the test changes tasks
+through the SDK while it watches, and reads the counts it prints after each event.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from taskmaster import TaskMasterClient
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "examples" / "live_dashboard.py"
+
+
+def _env(live_server: Any, user: Any) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TASKMASTER_")}
+    env.update(
+        TASKMASTER_API_URL=live_server.base_url,
+        TASKMASTER_EMAIL=user.email,
+        TASKMASTER_PASSWORD=user.password,
+    )
+    return env
+
+
+class Output:
+    """The subprocess's stdout, read line by line on a thread so a wait can time out."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.lines: list[str] = []
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        assert process.stdout is not None
+        stdout = process.stdout
+
+        def pump() -> None:
+            for line in stdout:
+                self._queue.put(line.rstrip("\n"))
+            self._queue.put(None)
+
+        threading.Thread(target=pump, daemon=True).start()
+
+    def wait_for(self, prefix: str, timeout: float = 15) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            try:
+                line = self._queue.get(timeout=max(remaining, 0.01))
+            except queue.Empty:
+                raise AssertionError(f"no line starting {prefix!r}; got {self.lines}") from None
+            if line is None:
+                raise AssertionError(f"output ended before {prefix!r}; got {self.lines}")
+            self.lines.append(line)
+            if line.startswith(prefix):
+                return line
+
+    def rest(self) -> list[str]:
+        while (line := self._queue.get(timeout=5)) is not None:
+            self.lines.append(line)
+        return self.lines
+
+
+def counts(pending: int, in_progress: int, done: int, cancelled: int = 0) -> str:
+    total = pending + in_progress + done + cancelled
+    return (
+        f"pending {pending}, in_progress {in_progress}, done {done}, cancelled {cancelled}"
+        f" (total {total})"
+    )
+
+
+@pytest.mark.slow
+def test_live_dashboard_keeps_the_counts_live(
+    backend: Any, live_server: Any, make_user: Any
+) -> None:
+    if backend.name != "sqlite":
+        pytest.skip("the example runs once, on SQLite; the stream is tested on both elsewhere")
+    user = make_user()
+    with TaskMasterClient(live_server.base_url, email=user.email, password=user.password) as tm:
+        project = tm.create_project(name="Dashboard")
+        first = tm.create_task(title="Write the agenda", project_id=project.id)
+        second = tm.create_task(title="Book the room", project_id=project.id)
+        tm.update_task(second, status="done")
+
+        process = subprocess.Popen(
+            [sys.executable, str(SCRIPT), "--events", "5", "--duration", "25"],
+            env=_env(live_server, user),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            out = Output(process)
+            assert out.wait_for("tasks: ") == f"tasks: {counts(1, 0, 1)}"
+            watching = out.wait_for("watching for changes after seq ")
+            head = tm.get_event_head().latest_seq
+            assert watching == f"watching for changes after seq {head}"
+            assert out.wait_for("connection: ") == f"connection: connected, after seq {head}"
+
+            third = tm.create_task(title="Send the invites", project_id=project.id)
+            tm.update_task(third, status="in_progress")
+            tm.update_task(first, status="done")  # task.updated, then task.completed
+            tm.delete_task(second)
+            assert process.wait(timeout=25) == 0
+            assert process.stderr is not None
+            assert process.stderr.read() == ""  # no traceback, no warning
+            lines = out.rest()
+            seqs = [e.seq for e in tm.list_events(after=head)]
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+    # The last events before it started (task events only, oldest first).
+    assert [line for line in lines if line.startswith("recent: ")] == [
+        f"recent: #{head - 3} task.created 'Write the agenda' (pending)",
+        f"recent: #{head - 2} task.created 'Book the room' (pending)",
+        f"recent: #{head - 1} task.updated 'Book the room' (done)",
+        f"recent: #{head} task.completed 'Book the room' (done)",
+    ]
+    events = [line for line in lines if line.startswith("#")]
+    assert events == [
+        f"#{seqs[0]} task.created 'Send the invites' (pending) -> {counts(2, 0, 1)}",
+        f"#{seqs[1]} task.updated 'Send the invites' (in_progress) -> {counts(1, 1, 1)}",
+        f"#{seqs[2]} task.updated 'Write the agenda' (done) -> {counts(0, 1, 2)}",
+        f"#{seqs[3]} task.completed 'Write the agenda' (done) -> {counts(0, 1, 2)}",
+        f"#{seqs[4]} task.deleted {second.id} -> {counts(0, 1, 1)}",
+    ]
+    assert lines[-1] == f"stopped (5 events) after 5 events; tasks: {counts(0, 1, 1)}"
