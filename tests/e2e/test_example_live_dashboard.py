@@ -7,17 +7,15 @@ through the SDK while it watches, and reads the counts it prints after each even
 from __future__ import annotations
 
 import os
-import queue
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from taskmaster import TaskMasterClient
+from tests.fixtures.process_output import Output
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "examples" / "live_dashboard.py"
@@ -31,42 +29,6 @@ def _env(live_server: Any, user: Any) -> dict[str, str]:
         TASKMASTER_PASSWORD=user.password,
     )
     return env
-
-
-class Output:
-    """The subprocess's stdout, read line by line on a thread so a wait can time out."""
-
-    def __init__(self, process: subprocess.Popen[str]) -> None:
-        self.lines: list[str] = []
-        self._queue: queue.Queue[str | None] = queue.Queue()
-        assert process.stdout is not None
-        stdout = process.stdout
-
-        def pump() -> None:
-            for line in stdout:
-                self._queue.put(line.rstrip("\n"))
-            self._queue.put(None)
-
-        threading.Thread(target=pump, daemon=True).start()
-
-    def wait_for(self, prefix: str, timeout: float = 15) -> str:
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            try:
-                line = self._queue.get(timeout=max(remaining, 0.01))
-            except queue.Empty:
-                raise AssertionError(f"no line starting {prefix!r}; got {self.lines}") from None
-            if line is None:
-                raise AssertionError(f"output ended before {prefix!r}; got {self.lines}")
-            self.lines.append(line)
-            if line.startswith(prefix):
-                return line
-
-    def rest(self) -> list[str]:
-        while (line := self._queue.get(timeout=5)) is not None:
-            self.lines.append(line)
-        return self.lines
 
 
 def counts(pending: int, in_progress: int, done: int, cancelled: int = 0) -> str:
