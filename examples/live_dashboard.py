@@ -71,6 +71,10 @@ class Board:
         return line
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def describe(event: Event) -> str:
     if "object" in event.data:
         task: dict[str, Any] = event.data["object"]
@@ -103,7 +107,8 @@ class Lines:
         print(f"{line} -> {board.summary()}", flush=True)
 
     def stopped(self, board: Board, why: str) -> None:
-        print(f"stopped ({why}) after {board.events_seen} events; tasks: {board.summary()}")
+        seen = plural(board.events_seen, "event")
+        print(f"stopped ({why}) after {seen}; tasks: {board.summary()}")
 
 
 class Screen:
@@ -120,20 +125,22 @@ class Screen:
         from rich.console import Group
         from rich.panel import Panel
         from rich.table import Table
+        from rich.text import Text
 
         counts = Table(title="Tasks by status", expand=True)
         counts.add_column("status")
         counts.add_column("tasks", justify="right")
         for status, n in board.counts().items():
-            counts.add_row(status, str(n))
+            counts.add_row(Text(status), str(n))
         counts.add_row("[bold]total", f"[bold]{len(board.status_of)}")
-        recent = "\n".join(board.recent) or "(none yet)"
-        colour = "green" if board.connection.startswith("connected") else "yellow"
-        return Group(
-            counts,
-            Panel(recent, title="Recent events"),
-            f"[{colour}]{board.connection}[/]  ·  {board.events_seen} events  ·  Ctrl-C to quit",
+        # Text, not markup: a task titled "[red]" is shown as written.
+        recent = Text("\n".join(board.recent) or "(none yet)")
+        waiting = board.connection.startswith(("connecting", "reconnecting"))
+        footer = Text.assemble(
+            (board.connection, "yellow" if waiting else "green"),
+            f"  ·  {plural(board.events_seen, 'event')}  ·  Ctrl-C to quit",
         )
+        return Group(counts, Panel(recent, title="Recent events"), footer)
 
     def started(self, board: Board, last_seq: int) -> None:
         self.live.start()
@@ -148,7 +155,8 @@ class Screen:
     def stopped(self, board: Board, why: str) -> None:
         self.live.update(self.render(board))
         self.live.stop()
-        self.console.print(f"stopped ({why}) after {board.events_seen} events")
+        seen = plural(board.events_seen, "event")
+        self.console.print(f"stopped ({why}) after {seen}", highlight=False)
 
 
 async def load(client: AsyncTaskMasterClient, board: Board) -> int:
@@ -201,7 +209,7 @@ async def run(args: argparse.Namespace) -> int:
                 while True:
                     try:
                         await watch(client, board, view, after, args.events)
-                        why = f"{args.events} events"
+                        why = plural(args.events, "event")
                         break
                     except ResyncRequiredError:
                         # Away longer than the log is kept: count again from the current state.
