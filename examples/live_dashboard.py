@@ -209,7 +209,7 @@ async def run(args: argparse.Namespace) -> int:
                 while True:
                     try:
                         await watch(client, board, view, after, args.events)
-                        why = plural(args.events, "event")
+                        why = plural(args.events, "event") if args.events else "stream closed"
                         break
                     except ResyncRequiredError:
                         # Away longer than the log is kept: count again from the current state.
