@@ -39,7 +39,7 @@ from collections import OrderedDict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from taskmaster import Event, TaskMasterClient, TaskMasterError, webhooks
+from taskmaster import Event, TaskMasterClient, TaskMasterError, ValidationError, webhooks
 
 TASK_EVENTS = ["task.created", "task.updated", "task.completed", "task.deleted"]
 MAX_BODY = 1024 * 1024  # events are a few KiB; refuse anything far larger unread
@@ -153,7 +153,16 @@ def register(url: str, events: list[str]) -> int:
     email = os.environ.get("TASKMASTER_EMAIL", "demo@example.com")
     password = os.environ.get("TASKMASTER_PASSWORD", "demo-password")
     with TaskMasterClient(api_url, email=email, password=password) as client:
-        hook = client.create_webhook(url=url, events=events)
+        try:
+            hook = client.create_webhook(url=url, events=events)
+        except ValidationError as error:
+            print(f"the server refused {url}: {error}", file=sys.stderr)
+            print(
+                "for a receiver on this machine or a private network, the server must allow it:"
+                " TASKMASTER_WEBHOOK_ALLOWED_NETWORKS=127.0.0.1/32 (or your network's CIDR)",
+                file=sys.stderr,
+            )
+            return 1
     print(f"webhook {hook.id} sends {', '.join(map(str, hook.events))} to {hook.url}")
     print("its signing secret, shown only this once; store it where the receiver reads it:")
     print(f"TASKMASTER_WEBHOOK_SECRET={hook.secret}", flush=True)

@@ -193,3 +193,31 @@ def test_webhook_receiver_verifies_deduplicates_and_refuses_forgeries(
         "refused a delivery: no webhook-signature matches this secret",
         "refused a delivery: missing webhook-signature header",
     ]
+
+
+@pytest.mark.slow
+def test_registering_a_loopback_url_names_the_server_setting(
+    backend: Any, live_server: Any, make_user: Any
+) -> None:
+    if backend.name != "sqlite":
+        pytest.skip("the example runs once, on SQLite")
+    user = make_user()  # the shared live server allows no private destination
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TASKMASTER_")}
+    env.update(
+        TASKMASTER_API_URL=live_server.base_url,
+        TASKMASTER_EMAIL=user.email,
+        TASKMASTER_PASSWORD=user.password,
+    )
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "register", "http://127.0.0.1:8080/"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stdout == ""  # no webhook, no secret
+    assert "the server refused http://127.0.0.1:8080/: " in result.stderr
+    assert "not allowed" in result.stderr
+    assert "TASKMASTER_WEBHOOK_ALLOWED_NETWORKS=127.0.0.1/32" in result.stderr
