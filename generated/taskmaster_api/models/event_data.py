@@ -6,11 +6,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Model as _Model
+
 T = TypeVar("T", bound="EventData")
 
 
 @_attrs_define
-class EventData:
+class EventData(_Model):
     """The event's payload. For `*.created` and `*.completed`: `{"object": <the resource>}`; for
     `*.updated`: `{"object": ..., "changes": {"<field>": {"old": ..., "new": ...}}}`; for
     `*.deleted`: `{"id": ...}`.

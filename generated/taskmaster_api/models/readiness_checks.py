@@ -6,11 +6,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Model as _Model
+
 T = TypeVar("T", bound="ReadinessChecks")
 
 
 @_attrs_define
-class ReadinessChecks:
+class ReadinessChecks(_Model):
     """Each dependency and its state."""
 
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
