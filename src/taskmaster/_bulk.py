@@ -39,7 +39,15 @@ if TYPE_CHECKING:
 
     from taskmaster_api.models import BatchTaskUpdate, Task, TaskCreate
 
-__all__ = ["CHUNK_SIZE", "AsyncBulkMixin", "BulkError", "BulkItemResult", "BulkMixin", "BulkResult"]
+__all__ = [
+    "CHUNK_SIZE",
+    "AsyncBulkMixin",
+    "BulkCallOptions",
+    "BulkError",
+    "BulkItemResult",
+    "BulkMixin",
+    "BulkResult",
+]
 
 Id = uuid.UUID | str
 ProgressCallback = Callable[[int, "int | None"], None]

@@ -28,6 +28,7 @@ from ._call import Call, ETagCache
 from ._connection_errors import connection_error
 from ._connections import CertTypes, Pool, open_pool
 from ._cookies import SetCookieJar
+from ._custom_requests import AsyncCustomRequestsMixin, CustomRequestsMixin
 from ._exceptions import APIResponseValidationError, InvalidRequestError, error_from_response
 from ._json import PARSE_ERRORS, check_constants
 from ._logs import setup_logging
@@ -259,6 +260,7 @@ class TaskMasterClient(
     EventsMixin,
     BulkMixin,
     SessionMixin,
+    CustomRequestsMixin,
 ):
     """The synchronous Task Master client. Use it as a context manager, or call `close()`.
 
@@ -429,6 +431,7 @@ class AsyncTaskMasterClient(
     AsyncEventsMixin,
     AsyncBulkMixin,
     AsyncSessionMixin,
+    AsyncCustomRequestsMixin,
 ):
     """The asyncio Task Master client: every method of `TaskMasterClient`, awaitable.
 
