@@ -18,7 +18,7 @@ never sent to another host.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, overload
 
 from ._call import AsyncRequester, Call, SyncRequester
 from ._exceptions import APIResponseValidationError, InvalidRequestError
@@ -116,249 +116,137 @@ def custom_call(method: str, path: str, cast_to: Any, params: Params, body: Any)
     return Call(endpoint, kwargs, None, convert=_reader(cast_to, endpoint.__name__))
 
 
+# How each verb is typed. The verbs themselves are one function each (`_verb`), bound as methods
+# of both clients: only what the type checker is told differs between sync and async.
+class _Read(Protocol):
+    @overload
+    def __call__(
+        self,
+        path: str,
+        *,
+        cast_to: type[M],
+        params: Params = None,
+        **options: Unpack[RequestOptions],
+    ) -> M: ...
+    @overload
+    def __call__(
+        self,
+        path: str,
+        *,
+        cast_to: None,
+        params: Params = None,
+        **options: Unpack[RequestOptions],
+    ) -> None: ...
+
+
+class _Write(Protocol):
+    @overload
+    def __call__(
+        self,
+        path: str,
+        *,
+        cast_to: type[M],
+        body: Any = None,
+        params: Params = None,
+        **options: Unpack[WriteOptions],
+    ) -> M: ...
+    @overload
+    def __call__(
+        self,
+        path: str,
+        *,
+        cast_to: None,
+        body: Any = None,
+        params: Params = None,
+        **options: Unpack[WriteOptions],
+    ) -> None: ...
+
+
+class _AsyncRead(Protocol):
+    @overload
+    def __call__(
+        self,
+        path: str,
+        *,
+        cast_to: type[M],
+        params: Params = None,
+        **options: Unpack[RequestOptions],
+    ) -> Awaitable[M]: ...
+    @overload
+    def __call__(
+        self,
+        path: str,
+        *,
+        cast_to: None,
+        params: Params = None,
+        **options: Unpack[RequestOptions],
+    ) -> Awaitable[None]: ...
+
+
+class _AsyncWrite(Protocol):
+    @overload
+    def __call__(
+        self,
+        path: str,
+        *,
+        cast_to: type[M],
+        body: Any = None,
+        params: Params = None,
+        **options: Unpack[WriteOptions],
+    ) -> Awaitable[M]: ...
+    @overload
+    def __call__(
+        self,
+        path: str,
+        *,
+        cast_to: None,
+        body: Any = None,
+        params: Params = None,
+        **options: Unpack[WriteOptions],
+    ) -> Awaitable[None]: ...
+
+
+def _verb(method: str, doc: str) -> Any:
+    """The client method sending `method` to a path (sync or async: `_request` decides)."""
+
+    def call(
+        self: SyncRequester | AsyncRequester,
+        path: str,
+        *,
+        cast_to: Any,
+        body: Any = None,
+        params: Params = None,
+        **options: Any,
+    ) -> Any:
+        return self._request(custom_call(method, path, cast_to, params, body), options)
+
+    call.__name__ = call.__qualname__ = method.lower()
+    call.__doc__ = doc
+    return call
+
+
+_GET = "GET `path` (relative to `api_url`); the success read as `cast_to`."
+_DELETE = "DELETE `path`; the success read as `cast_to` (None: ignore the body)."
+_POST = "POST `body` (JSON) to `path`, with an Idempotency-Key kept across retries."
+_PUT = "PUT `body` (JSON) to `path`; the success read as `cast_to`."
+_PATCH = "PATCH `path` with `body` (JSON), with an Idempotency-Key kept across retries."
+
+
 class CustomRequestsMixin(SyncRequester):
     """`get`, `post`, `put`, `patch`, `delete` on any path of the API (see the module doc)."""
 
-    @overload
-    def get(
-        self,
-        path: str,
-        *,
-        cast_to: type[M],
-        params: Params = None,
-        **options: Unpack[RequestOptions],
-    ) -> M: ...
-    @overload
-    def get(
-        self,
-        path: str,
-        *,
-        cast_to: None,
-        params: Params = None,
-        **options: Unpack[RequestOptions],
-    ) -> None: ...
-    def get(self, path: str, *, cast_to: Any, params: Params = None, **options: Any) -> Any:
-        """GET `path`, its success read as `cast_to`."""
-        return self._request(custom_call("GET", path, cast_to, params, None), options)
-
-    @overload
-    def delete(
-        self,
-        path: str,
-        *,
-        cast_to: type[M],
-        params: Params = None,
-        **options: Unpack[RequestOptions],
-    ) -> M: ...
-    @overload
-    def delete(
-        self,
-        path: str,
-        *,
-        cast_to: None,
-        params: Params = None,
-        **options: Unpack[RequestOptions],
-    ) -> None: ...
-    def delete(self, path: str, *, cast_to: Any, params: Params = None, **options: Any) -> Any:
-        """DELETE `path`, its success read as `cast_to`."""
-        return self._request(custom_call("DELETE", path, cast_to, params, None), options)
-
-    @overload
-    def post(
-        self,
-        path: str,
-        *,
-        cast_to: type[M],
-        body: Any = None,
-        params: Params = None,
-        **options: Unpack[WriteOptions],
-    ) -> M: ...
-    @overload
-    def post(
-        self,
-        path: str,
-        *,
-        cast_to: None,
-        body: Any = None,
-        params: Params = None,
-        **options: Unpack[WriteOptions],
-    ) -> None: ...
-    def post(
-        self, path: str, *, cast_to: Any, body: Any = None, params: Params = None, **options: Any
-    ) -> Any:
-        """POST `body` (JSON) to `path`, with an Idempotency-Key kept across retries."""
-        return self._request(custom_call("POST", path, cast_to, params, body), options)
-
-    @overload
-    def put(
-        self,
-        path: str,
-        *,
-        cast_to: type[M],
-        body: Any = None,
-        params: Params = None,
-        **options: Unpack[WriteOptions],
-    ) -> M: ...
-    @overload
-    def put(
-        self,
-        path: str,
-        *,
-        cast_to: None,
-        body: Any = None,
-        params: Params = None,
-        **options: Unpack[WriteOptions],
-    ) -> None: ...
-    def put(
-        self, path: str, *, cast_to: Any, body: Any = None, params: Params = None, **options: Any
-    ) -> Any:
-        """PUT `body` (JSON) to `path`."""
-        return self._request(custom_call("PUT", path, cast_to, params, body), options)
-
-    @overload
-    def patch(
-        self,
-        path: str,
-        *,
-        cast_to: type[M],
-        body: Any = None,
-        params: Params = None,
-        **options: Unpack[WriteOptions],
-    ) -> M: ...
-    @overload
-    def patch(
-        self,
-        path: str,
-        *,
-        cast_to: None,
-        body: Any = None,
-        params: Params = None,
-        **options: Unpack[WriteOptions],
-    ) -> None: ...
-    def patch(
-        self, path: str, *, cast_to: Any, body: Any = None, params: Params = None, **options: Any
-    ) -> Any:
-        """PATCH `path` with `body` (JSON), with an Idempotency-Key kept across retries."""
-        return self._request(custom_call("PATCH", path, cast_to, params, body), options)
+    get: _Read = _verb("GET", _GET)
+    delete: _Read = _verb("DELETE", _DELETE)
+    post: _Write = _verb("POST", _POST)
+    put: _Write = _verb("PUT", _PUT)
+    patch: _Write = _verb("PATCH", _PATCH)
 
 
 class AsyncCustomRequestsMixin(AsyncRequester):
-    """The async client's `get`, `post`, `put`, `patch`, `delete`: awaitable, otherwise the
-    same (see `CustomRequestsMixin`)."""
+    """The async client's `get`, `post`, `put`, `patch`, `delete`: awaited, otherwise the same."""
 
-    @overload
-    def get(
-        self,
-        path: str,
-        *,
-        cast_to: type[M],
-        params: Params = None,
-        **options: Unpack[RequestOptions],
-    ) -> Awaitable[M]: ...
-    @overload
-    def get(
-        self,
-        path: str,
-        *,
-        cast_to: None,
-        params: Params = None,
-        **options: Unpack[RequestOptions],
-    ) -> Awaitable[None]: ...
-    def get(self, path: str, *, cast_to: Any, params: Params = None, **options: Any) -> Any:
-        return self._request(custom_call("GET", path, cast_to, params, None), options)
-
-    @overload
-    def delete(
-        self,
-        path: str,
-        *,
-        cast_to: type[M],
-        params: Params = None,
-        **options: Unpack[RequestOptions],
-    ) -> Awaitable[M]: ...
-    @overload
-    def delete(
-        self,
-        path: str,
-        *,
-        cast_to: None,
-        params: Params = None,
-        **options: Unpack[RequestOptions],
-    ) -> Awaitable[None]: ...
-    def delete(self, path: str, *, cast_to: Any, params: Params = None, **options: Any) -> Any:
-        return self._request(custom_call("DELETE", path, cast_to, params, None), options)
-
-    @overload
-    def post(
-        self,
-        path: str,
-        *,
-        cast_to: type[M],
-        body: Any = None,
-        params: Params = None,
-        **options: Unpack[WriteOptions],
-    ) -> Awaitable[M]: ...
-    @overload
-    def post(
-        self,
-        path: str,
-        *,
-        cast_to: None,
-        body: Any = None,
-        params: Params = None,
-        **options: Unpack[WriteOptions],
-    ) -> Awaitable[None]: ...
-    def post(
-        self, path: str, *, cast_to: Any, body: Any = None, params: Params = None, **options: Any
-    ) -> Any:
-        return self._request(custom_call("POST", path, cast_to, params, body), options)
-
-    @overload
-    def put(
-        self,
-        path: str,
-        *,
-        cast_to: type[M],
-        body: Any = None,
-        params: Params = None,
-        **options: Unpack[WriteOptions],
-    ) -> Awaitable[M]: ...
-    @overload
-    def put(
-        self,
-        path: str,
-        *,
-        cast_to: None,
-        body: Any = None,
-        params: Params = None,
-        **options: Unpack[WriteOptions],
-    ) -> Awaitable[None]: ...
-    def put(
-        self, path: str, *, cast_to: Any, body: Any = None, params: Params = None, **options: Any
-    ) -> Any:
-        return self._request(custom_call("PUT", path, cast_to, params, body), options)
-
-    @overload
-    def patch(
-        self,
-        path: str,
-        *,
-        cast_to: type[M],
-        body: Any = None,
-        params: Params = None,
-        **options: Unpack[WriteOptions],
-    ) -> Awaitable[M]: ...
-    @overload
-    def patch(
-        self,
-        path: str,
-        *,
-        cast_to: None,
-        body: Any = None,
-        params: Params = None,
-        **options: Unpack[WriteOptions],
-    ) -> Awaitable[None]: ...
-    def patch(
-        self, path: str, *, cast_to: Any, body: Any = None, params: Params = None, **options: Any
-    ) -> Any:
-        return self._request(custom_call("PATCH", path, cast_to, params, body), options)
+    get: _AsyncRead = _verb("GET", _GET)
+    delete: _AsyncRead = _verb("DELETE", _DELETE)
+    post: _AsyncWrite = _verb("POST", _POST)
+    put: _AsyncWrite = _verb("PUT", _PUT)
+    patch: _AsyncWrite = _verb("PATCH", _PATCH)

@@ -24,6 +24,14 @@ trio = pytest.importorskip("trio")
 TASK_ID = str(uuid.uuid4())
 
 
+def _client(router: respx.Router) -> AsyncTaskMasterClient:
+    """A client of the fake server with short, real (not recorded) backoffs."""
+    transport = httpx.MockTransport(router.async_handler)
+    return AsyncTaskMasterClient(
+        API, token="t", verify_tokens=False, retry_backoff=0.01, transport=transport
+    )
+
+
 def test_a_retry_sleeps_under_trio(router: respx.Router) -> None:
     server = Recorder(
         httpx.Response(503, headers={"Retry-After": "0.05"}),
@@ -34,13 +42,7 @@ def test_a_retry_sleeps_under_trio(router: respx.Router) -> None:
 
     async def main() -> tuple[str, float]:
         started = trio.current_time()
-        async with AsyncTaskMasterClient(
-            API,
-            token="t",
-            verify_tokens=False,
-            retry_backoff=0.01,
-            transport=httpx.MockTransport(router.async_handler),
-        ) as client:
+        async with _client(router) as client:
             task = await client.get_task(TASK_ID)
         return str(task.id), trio.current_time() - started
 
@@ -55,13 +57,7 @@ def test_bulk_runs_its_chunks_in_a_trio_nursery(router: respx.Router) -> None:
     router.post("/tasks/batch").mock(side_effect=calls)
 
     async def main() -> Any:
-        async with AsyncTaskMasterClient(
-            API,
-            token="t",
-            verify_tokens=False,
-            retry_backoff=0.01,
-            transport=httpx.MockTransport(router.async_handler),
-        ) as client:
+        async with _client(router) as client:
             return await client.bulk_create_tasks(
                 ({"title": f"t{i}"} for i in range(250)), concurrency=2
             )
