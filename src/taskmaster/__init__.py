@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._bulk import BulkError, BulkItemResult, BulkResult
+    from ._bulk import BulkCallOptions, BulkError, BulkItemResult, BulkResult
     from ._client import AsyncTaskMasterClient, TaskMasterClient
     from ._exceptions import (
         APIConnectionError,
@@ -100,6 +100,7 @@ __all__ = [
     "AuthenticationError",
     "BatchTaskUpdate",
     "BatchTaskUpdateParams",
+    "BulkCallOptions",
     "BulkError",
     "BulkItemResult",
     "BulkResult",
@@ -159,7 +160,7 @@ __all__ = [
 
 # Where each public name lives; `__getattr__` imports the module the first time one is used.
 _MODULES: dict[str, tuple[str, ...]] = {
-    "._bulk": ("BulkError", "BulkItemResult", "BulkResult"),
+    "._bulk": ("BulkCallOptions", "BulkError", "BulkItemResult", "BulkResult"),
     "._client": ("AsyncTaskMasterClient", "TaskMasterClient"),
     "._exceptions": (
         "APIConnectionError",

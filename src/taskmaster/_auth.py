@@ -13,7 +13,7 @@ Per request:
 3. On a 401, renew once and send the request again (reactive) - unless another caller already
    renewed the token this request used, in which case just resend with the new one.
 
-Renewals are single-flight: one `threading.Lock` (sync clients) or `asyncio.Lock` (async
+Renewals are single-flight: one `threading.Lock` (sync clients) or `anyio.Lock` (async
 clients) per auth object, and a re-check under the lock, so 32 callers holding an expired
 token cause one refresh. `renewing`/`arenewing` are the only code that takes that lock and
 drives a flow; the session methods and the event stream go through `run`/`arun`, so an
@@ -49,7 +49,7 @@ from ._params import to_uuid
 from ._tokens import MemoryTokenStore, TokenSet, TokenStore
 
 if TYPE_CHECKING:
-    import asyncio
+    import anyio
 
     from taskmaster_api.models import TokenPair
 
@@ -119,7 +119,7 @@ class TokenAuth(httpx.Auth):
             api_url, dict(headers or {}), (timeout or httpx.Timeout(30.0)).as_dict()
         )
         self._lock = threading.Lock()
-        self._alock: asyncio.Lock | None = None
+        self._alock: anyio.Lock | None = None
         self._checked: str | None = None  # the access token already checked
         self._lifetime = float("inf")  # of the last token this client obtained, in seconds
         self.tokens = tokens or self.store.load(api_url) or TokenSet()
@@ -289,7 +289,7 @@ class TokenAuth(httpx.Auth):
         needed: Callable[[], bool],
         responses: list[httpx.Response],
     ) -> AsyncGenerator[httpx.Request, None]:
-        """Async twin of `renewing`, with the asyncio lock. An async generator cannot receive
+        """Async twin of `renewing`, with the anyio lock. An async generator cannot receive
         values through `async for`, so the caller appends each request's response to
         `responses` before asking for the next request. Close it (`aclosing`) to release the
         lock when the caller stops early."""
@@ -388,11 +388,11 @@ class TokenAuth(httpx.Auth):
     def access_token(self) -> str | None:
         return self.tokens.access_token
 
-    def async_lock(self) -> asyncio.Lock:
+    def async_lock(self) -> anyio.Lock:
         if self._alock is None:
-            import asyncio
+            import anyio  # not asyncio's: the async client runs under trio as well
 
-            self._alock = asyncio.Lock()
+            self._alock = anyio.Lock()
         return self._alock
 
 

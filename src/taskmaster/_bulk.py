@@ -29,6 +29,7 @@ from ._bulk_run import (
     send_chunk,
 )
 from ._call import AsyncRequester, SyncRequester
+from ._options import RequestOptions
 from ._pacing import ChunkRetry, Pacer
 from ._params import BatchTaskUpdateParams, TaskCreateParams, build_model
 from ._resources._common import operation, ref
@@ -38,9 +39,15 @@ if TYPE_CHECKING:
 
     from taskmaster_api.models import BatchTaskUpdate, Task, TaskCreate
 
-    from ._options import RequestOptions
-
-__all__ = ["CHUNK_SIZE", "AsyncBulkMixin", "BulkError", "BulkItemResult", "BulkMixin", "BulkResult"]
+__all__ = [
+    "CHUNK_SIZE",
+    "AsyncBulkMixin",
+    "BulkCallOptions",
+    "BulkError",
+    "BulkItemResult",
+    "BulkMixin",
+    "BulkResult",
+]
 
 Id = uuid.UUID | str
 ProgressCallback = Callable[[int, "int | None"], None]
@@ -72,30 +79,45 @@ def _total(items: Iterable[Any]) -> int | None:
     return len(items) if isinstance(items, Sized) else None
 
 
-def _options(
-    atomic: bool,
-    concurrency: int,
-    progress: ProgressCallback | None,
-    raise_on_error: bool,
-    idempotency_key: str | None,
-    max_chunk_retries: int,
-    account_id: Any,
-    request: Mapping[str, Any],
-) -> BulkOptions:
+class BulkCallOptions(RequestOptions, total=False):
+    """The keywords every bulk method takes (docs/bulk-import.md), besides `RequestOptions`
+    (`extra_headers`, `extra_query`, `timeout`, `max_retries`: applied to each chunk's request).
+
+    `atomic` (False): each chunk all-or-nothing (the server's `?atomic=true`).
+    `concurrency` (4): chunks in flight at once (threads in sync, tasks in async).
+    `progress` (None): `progress(done, total)`: items finished, the input's length or None.
+    `raise_on_error` (False): raise `BulkError` (holding the result) if any item failed.
+    `idempotency_key` (None): chunk n is sent with `"<key>-n"`, so a rerun of the import replays.
+    `max_chunk_retries` (6): rounds of retries of a failed chunk, on top of the client's own.
+    `account_id` (None): act in that account.
+    """
+
+    atomic: bool
+    concurrency: int
+    progress: ProgressCallback | None
+    raise_on_error: bool
+    idempotency_key: str | None
+    max_chunk_retries: int
+    account_id: Id | None
+
+
+_BULK_KEYS = frozenset(BulkCallOptions.__optional_keys__) - frozenset(
+    RequestOptions.__optional_keys__
+)
+
+
+def _options(given: Mapping[str, Any]) -> BulkOptions:
+    """The bulk call's options, with their defaults; the rest goes on each chunk's request."""
     return BulkOptions(
-        atomic, concurrency, progress, raise_on_error, idempotency_key, account_id, request,
-        ChunkRetry(max_retries=max_chunk_retries),
-    )  # fmt: skip
-
-
-# The keyword options every bulk method takes (documented in docs/bulk-import.md):
-#   atomic             each chunk all-or-nothing (the server's ?atomic=true)
-#   concurrency        chunks in flight at once (threads in sync, tasks in async)
-#   progress           progress(done, total): items finished, input length or None
-#   raise_on_error     raise BulkError (holding the result) if any item failed
-#   idempotency_key    chunk n is sent with "<key>-n", so a rerun of the import replays
-#   max_chunk_retries  rounds of retries of a failed chunk, on top of the client's own
-#   extra_headers, extra_query, timeout   as for every method, on each chunk's request
+        atomic=given.get("atomic", False),
+        concurrency=given.get("concurrency", 4),
+        progress=given.get("progress"),
+        raise_on_error=given.get("raise_on_error", False),
+        idempotency_key=given.get("idempotency_key"),
+        account_id=given.get("account_id"),
+        request_options={k: v for k, v in given.items() if k not in _BULK_KEYS},
+        retry=ChunkRetry(max_retries=given.get("max_chunk_retries", 6)),
+    )
 
 
 class BulkMixin(SyncRequester):
@@ -115,67 +137,32 @@ class BulkMixin(SyncRequester):
     def bulk_create_tasks(
         self,
         tasks: Iterable[TaskCreateParams | TaskCreate],
-        *,
-        atomic: bool = False,
-        concurrency: int = 4,
-        progress: ProgressCallback | None = None,
-        raise_on_error: bool = False,
-        idempotency_key: str | None = None,
-        max_chunk_retries: int = 6,
-        account_id: Id | None = None,
-        **request: Unpack[RequestOptions],
+        **options: Unpack[BulkCallOptions],
     ) -> BulkResult:
         """Create any number of tasks from any iterable, 100 per request, `concurrency`
         requests at a time. Returns one outcome per input item; see [](bulk-import.md)."""
-        options = _options(
-            atomic, concurrency, progress, raise_on_error, idempotency_key, max_chunk_retries,
-            account_id, request,
-        )  # fmt: skip
-        return self._bulk("batch_create_tasks", tasks, create_builder, options)
+        return self._bulk("batch_create_tasks", tasks, create_builder, _options(options))
 
     @operation("batch_update_tasks")
     def bulk_update_tasks(
         self,
         updates: Iterable[BatchTaskUpdateParams | BatchTaskUpdate],
-        *,
-        atomic: bool = False,
-        concurrency: int = 4,
-        progress: ProgressCallback | None = None,
-        raise_on_error: bool = False,
-        idempotency_key: str | None = None,
-        max_chunk_retries: int = 6,
-        account_id: Id | None = None,
-        **request: Unpack[RequestOptions],
+        **options: Unpack[BulkCallOptions],
     ) -> BulkResult:
         """Update any number of tasks: each item is `{"id": ..., <fields>, "if_match"?: ...}`.
         Options as for `bulk_create_tasks`."""
-        options = _options(
-            atomic, concurrency, progress, raise_on_error, idempotency_key, max_chunk_retries,
-            account_id, request,
-        )  # fmt: skip
-        return self._bulk("batch_update_tasks", updates, update_builder(self._etag_for), options)
+        build = update_builder(self._etag_for)
+        return self._bulk("batch_update_tasks", updates, build, _options(options))
 
     @operation("batch_delete_tasks")
     def bulk_delete_tasks(
         self,
         task_ids: Iterable[Id | Task],
-        *,
-        atomic: bool = False,
-        concurrency: int = 4,
-        progress: ProgressCallback | None = None,
-        raise_on_error: bool = False,
-        idempotency_key: str | None = None,
-        max_chunk_retries: int = 6,
-        account_id: Id | None = None,
-        **request: Unpack[RequestOptions],
+        **options: Unpack[BulkCallOptions],
     ) -> BulkResult:
         """Delete any number of tasks; a task that does not exist is a per-item 404.
         Options as for `bulk_create_tasks`."""
-        options = _options(
-            atomic, concurrency, progress, raise_on_error, idempotency_key, max_chunk_retries,
-            account_id, request,
-        )  # fmt: skip
-        return self._bulk("batch_delete_tasks", task_ids, delete_builder, options)
+        return self._bulk("batch_delete_tasks", task_ids, delete_builder, _options(options))
 
 
 class AsyncBulkMixin(AsyncRequester):
@@ -197,59 +184,23 @@ class AsyncBulkMixin(AsyncRequester):
     async def bulk_create_tasks(
         self,
         tasks: Iterable[TaskCreateParams | TaskCreate],
-        *,
-        atomic: bool = False,
-        concurrency: int = 4,
-        progress: ProgressCallback | None = None,
-        raise_on_error: bool = False,
-        idempotency_key: str | None = None,
-        max_chunk_retries: int = 6,
-        account_id: Id | None = None,
-        **request: Unpack[RequestOptions],
+        **options: Unpack[BulkCallOptions],
     ) -> BulkResult:
-        options = _options(
-            atomic, concurrency, progress, raise_on_error, idempotency_key, max_chunk_retries,
-            account_id, request,
-        )  # fmt: skip
-        return await self._bulk("batch_create_tasks", tasks, create_builder, options)
+        return await self._bulk("batch_create_tasks", tasks, create_builder, _options(options))
 
     @operation("batch_update_tasks")
     async def bulk_update_tasks(
         self,
         updates: Iterable[BatchTaskUpdateParams | BatchTaskUpdate],
-        *,
-        atomic: bool = False,
-        concurrency: int = 4,
-        progress: ProgressCallback | None = None,
-        raise_on_error: bool = False,
-        idempotency_key: str | None = None,
-        max_chunk_retries: int = 6,
-        account_id: Id | None = None,
-        **request: Unpack[RequestOptions],
+        **options: Unpack[BulkCallOptions],
     ) -> BulkResult:
-        options = _options(
-            atomic, concurrency, progress, raise_on_error, idempotency_key, max_chunk_retries,
-            account_id, request,
-        )  # fmt: skip
         build = update_builder(self._etag_for)
-        return await self._bulk("batch_update_tasks", updates, build, options)
+        return await self._bulk("batch_update_tasks", updates, build, _options(options))
 
     @operation("batch_delete_tasks")
     async def bulk_delete_tasks(
         self,
         task_ids: Iterable[Id | Task],
-        *,
-        atomic: bool = False,
-        concurrency: int = 4,
-        progress: ProgressCallback | None = None,
-        raise_on_error: bool = False,
-        idempotency_key: str | None = None,
-        max_chunk_retries: int = 6,
-        account_id: Id | None = None,
-        **request: Unpack[RequestOptions],
+        **options: Unpack[BulkCallOptions],
     ) -> BulkResult:
-        options = _options(
-            atomic, concurrency, progress, raise_on_error, idempotency_key, max_chunk_retries,
-            account_id, request,
-        )  # fmt: skip
-        return await self._bulk("batch_delete_tasks", task_ids, delete_builder, options)
+        return await self._bulk("batch_delete_tasks", task_ids, delete_builder, _options(options))

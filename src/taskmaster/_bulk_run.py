@@ -22,7 +22,7 @@ import itertools
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Generator, Iterable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -41,8 +41,6 @@ from ._resources._common import account
 from ._retry import _asleep as _retry_asleep
 
 if TYPE_CHECKING:
-    import asyncio
-
     import httpx
 
 __all__ = [
@@ -62,7 +60,7 @@ Part = list[BulkItemResult]
 
 # Module attributes so tests can wait without really waiting.
 _sleep: Callable[[float], None] = time.sleep
-_asleep = _retry_asleep  # asyncio is imported on first use (_retry.py)
+_asleep = _retry_asleep  # anyio is imported on first use (_retry.py)
 
 
 @dataclass(slots=True)
@@ -239,43 +237,73 @@ def _after_failure(error: TaskMasterError, pacer: Pacer) -> None:
         pacer.block(error.retry_after)  # the whole budget is spent: every worker waits
 
 
-def send_chunk(
-    request: Callable[[Call[Part]], Part], chunk: Chunk, pacer: Pacer, retry: ChunkRetry
-) -> Part:
+# A chunk's sends, written once: `chunk_flow` yields a wait (seconds) or the call to send, and
+# gets the call's result back (or its `TaskMasterError` thrown in); `send_chunk` and
+# `asend_chunk` only sleep and send for it.
+Flow = Generator["float | Call[Part]", Part | None, Part]
+
+
+def chunk_flow(chunk: Chunk, pacer: Pacer, retry: ChunkRetry) -> Flow:
     """Send one chunk until it gets an answer or `retry` gives up; never raises an API error."""
     if chunk.call is None:
         return chunk.rejected
     for retries in itertools.count():
         if wait_for := pacer.delay():
-            _sleep(wait_for)
+            yield wait_for
         try:
-            return chunk.rejected + request(chunk.call)
+            answer = yield chunk.call
         except TaskMasterError as exc:
             _after_failure(exc, pacer)
             delay = retry.wait(exc, retries)
             if delay is None:
                 return chunk.rejected + chunk_failed(chunk, exc)
-            _sleep(delay)
+            yield delay
+        else:
+            assert answer is not None  # the shells send the call's result back
+            return chunk.rejected + answer
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def send_chunk(
+    request: Callable[[Call[Part]], Part], chunk: Chunk, pacer: Pacer, retry: ChunkRetry
+) -> Part:
+    flow = chunk_flow(chunk, pacer, retry)
+    try:
+        step = flow.send(None)
+        while True:
+            if not isinstance(step, Call):
+                _sleep(step)
+                step = flow.send(None)
+                continue
+            try:
+                answer = request(step)
+            except TaskMasterError as exc:
+                step = flow.throw(exc)
+            else:
+                step = flow.send(answer)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
 
 
 async def asend_chunk(
     request: Callable[[Call[Part]], Awaitable[Part]], chunk: Chunk, pacer: Pacer, retry: ChunkRetry
 ) -> Part:
-    if chunk.call is None:
-        return chunk.rejected
-    for retries in itertools.count():
-        if wait_for := pacer.delay():
-            await _asleep(wait_for)
-        try:
-            return chunk.rejected + await request(chunk.call)
-        except TaskMasterError as exc:
-            _after_failure(exc, pacer)
-            delay = retry.wait(exc, retries)
-            if delay is None:
-                return chunk.rejected + chunk_failed(chunk, exc)
-            await _asleep(delay)
-    raise AssertionError("unreachable")  # pragma: no cover
+    flow = chunk_flow(chunk, pacer, retry)
+    try:
+        step = flow.send(None)
+        while True:
+            if not isinstance(step, Call):
+                await _asleep(step)
+                step = flow.send(None)
+                continue
+            try:
+                answer = await request(step)
+            except TaskMasterError as exc:
+                step = flow.throw(exc)
+            else:
+                step = flow.send(answer)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
 
 
 class _Collector:
@@ -331,24 +359,27 @@ async def arun_chunks(
     options: BulkOptions,
     total: int | None,
 ) -> BulkResult:
-    """Send the chunks as asyncio tasks, at most `concurrency` at a time."""
-    import asyncio
+    """Send the chunks as tasks of one anyio task group (asyncio or trio), at most
+    `concurrency` at a time; the input is read only as slots free up."""
+    import anyio
 
     out = _Collector(options, total)
-    pending: set[asyncio.Task[Part]] = set()
+    slots = anyio.Semaphore(options.concurrency)
+
+    async def run(chunk: Chunk) -> None:
+        try:
+            out.add(await send(chunk))
+        finally:
+            slots.release()
+
     try:
-        for chunk in chunks:
-            out.seen += chunk.size
-            while len(pending) >= options.concurrency:
-                finished, pending = await asyncio.wait(pending, return_when=FIRST_COMPLETED)
-                for task in finished:
-                    out.add(task.result())
-            pending.add(asyncio.ensure_future(send(chunk)))
-        while pending:
-            finished, pending = await asyncio.wait(pending, return_when=FIRST_COMPLETED)
-            for task in finished:
-                out.add(task.result())
-    finally:
-        for task in pending:  # the caller was cancelled, or the input raised
-            task.cancel()
+        async with anyio.create_task_group() as group:
+            for chunk in chunks:
+                out.seen += chunk.size
+                await slots.acquire()
+                group.start_soon(run, chunk)
+    except BaseExceptionGroup as errors:  # the input or a chunk raised: raise that, unwrapped
+        if len(errors.exceptions) == 1:
+            raise errors.exceptions[0] from None
+        raise
     return out.result(options)

@@ -28,18 +28,26 @@ from ._call import Call, ETagCache
 from ._connection_errors import connection_error
 from ._connections import CertTypes, Pool, open_pool
 from ._cookies import SetCookieJar
+from ._custom_requests import AsyncCustomRequestsMixin, CustomRequestsMixin
 from ._exceptions import APIResponseValidationError, InvalidRequestError, error_from_response
 from ._json import PARSE_ERRORS, check_constants
 from ._logs import setup_logging
 from ._options import NO_OPTIONS, RAW_OPTION, merge_options
 from ._params import to_uuid
+from ._request_ids import stamp_request_id
 from ._resources.accounts import AccountsMixin, AsyncAccountsMixin
 from ._resources.events import AsyncEventsMixin, EventsMixin
 from ._resources.projects import AsyncProjectsMixin, ProjectsMixin
 from ._resources.subtasks import AsyncSubtasksMixin, SubtasksMixin
 from ._resources.tasks import AsyncTasksMixin, TasksMixin
 from ._resources.webhooks import AsyncWebhooksMixin, WebhooksMixin
-from ._retry import DEFAULT_RETRY_ON, AsyncRetryTransport, RetryPolicy, RetryTransport
+from ._retry import (
+    DEFAULT_RETRY_BUDGET,
+    DEFAULT_RETRY_ON,
+    AsyncRetryTransport,
+    RetryPolicy,
+    RetryTransport,
+)
 from ._session import AsyncSessionMixin, SessionMixin
 from ._types import NOT_GIVEN, NotGiven
 
@@ -83,6 +91,7 @@ class BaseClient:
         max_retries: int = 2,
         retry_backoff: float = 0.5,
         retry_on: Collection[int] = DEFAULT_RETRY_ON,
+        retry_budget: float = DEFAULT_RETRY_BUDGET,
         timeout: TimeoutTypes = 30.0,
         verify_tokens: bool = True,
         jwt_issuer: str | None = "taskmaster",
@@ -93,8 +102,9 @@ class BaseClient:
         self.api_url = normalize_api_url(api_url)
         try:
             self._policy = RetryPolicy(
-                max_retries=max_retries, backoff=retry_backoff, retry_on=retry_on_set(retry_on)
-            )
+                max_retries=max_retries, backoff=retry_backoff, retry_on=retry_on_set(retry_on),
+                budget=retry_budget,
+            )  # fmt: skip
         except ValueError as exc:
             raise InvalidRequestError(str(exc)) from None
         self._timeout = to_timeout(timeout)
@@ -120,6 +130,10 @@ class BaseClient:
         return self._policy.max_retries
 
     @property
+    def retry_budget(self) -> float:
+        return self._policy.budget
+
+    @property
     def timeout(self) -> httpx.Timeout:
         return self._timeout
 
@@ -136,6 +150,7 @@ class BaseClient:
         headers: Mapping[str, str] | None = None,
         api_url: str | None = None,
         account_id: uuid.UUID | str | None = None,
+        retry_budget: float | None = None,
     ) -> Self:
         """A shallow copy with other options; the shell gives it its own httpx client.
 
@@ -149,11 +164,15 @@ class BaseClient:
             clone.api_url = normalize_api_url(api_url)
             clone._parser = None
             clone._pool = self._pool.reopen() if self._pool.reopen else self._pool
-        clone._policy = self._policy.replace(
-            max_retries=max_retries,
-            backoff=retry_backoff,
-            retry_on=None if retry_on is None else retry_on_set(retry_on),
-        )
+        try:
+            clone._policy = self._policy.replace(
+                max_retries=max_retries,
+                backoff=retry_backoff,
+                retry_on=None if retry_on is None else retry_on_set(retry_on),
+                budget=retry_budget,
+            )
+        except ValueError as exc:
+            raise InvalidRequestError(str(exc)) from None
         if not isinstance(timeout, NotGiven):
             clone._timeout = to_timeout(timeout)
         clone._owns_pool = clone._pool is not self._pool
@@ -198,8 +217,8 @@ class BaseClient:
             if call.etag and (etag := response.headers.get("ETag")):
                 self._etags.remember(parsed, etag)
             if call.convert is not None:
-                return call.convert(parsed, response)
-            return parsed  # type: ignore[no-any-return]
+                return stamp_request_id(call.convert(parsed, response), response)
+            return stamp_request_id(parsed, response)  # type: ignore[no-any-return]
         if status == 304 and call.not_modified is not None:
             return call.not_modified  # type: ignore[no-any-return]
         raise error_from_response(response)
@@ -241,6 +260,7 @@ class TaskMasterClient(
     EventsMixin,
     BulkMixin,
     SessionMixin,
+    CustomRequestsMixin,
 ):
     """The synchronous Task Master client. Use it as a context manager, or call `close()`.
 
@@ -265,6 +285,7 @@ class TaskMasterClient(
         max_retries: int = 2,
         retry_backoff: float = 0.5,
         retry_on: Collection[int] = DEFAULT_RETRY_ON,
+        retry_budget: float = DEFAULT_RETRY_BUDGET,
         timeout: TimeoutTypes = 30.0,
         verify_tokens: bool = True,
         jwt_issuer: str | None = "taskmaster",
@@ -281,7 +302,8 @@ class TaskMasterClient(
         super().__init__(
             api_url, token, email=email, password=password, refresh_token=refresh_token,
             token_store=token_store, max_retries=max_retries, retry_backoff=retry_backoff,
-            retry_on=retry_on, timeout=timeout, verify_tokens=verify_tokens,
+            retry_on=retry_on, retry_budget=retry_budget, timeout=timeout,
+            verify_tokens=verify_tokens,
             jwt_issuer=jwt_issuer, jwt_audience=jwt_audience, headers=headers,
         )  # fmt: skip
         self._pool = open_pool(
@@ -322,6 +344,7 @@ class TaskMasterClient(
         headers: Mapping[str, str] | None = None,
         api_url: str | None = None,
         account_id: uuid.UUID | str | None = None,
+        retry_budget: float | None = None,
     ) -> Self:
         """A client with other options, sharing this one's connections, tokens and ETags.
 
@@ -333,11 +356,13 @@ class TaskMasterClient(
         """
         clone = self._copy_with(
             timeout, max_retries, retry_backoff, retry_on,
-            headers=headers, api_url=api_url, account_id=account_id,
+            headers=headers, api_url=api_url, account_id=account_id, retry_budget=retry_budget,
         )  # fmt: skip
         clone._http = clone._new_http(owns_inner=clone._owns_pool)
         clone._raw = None
         return clone
+
+    copy = with_options  # openai-python's name for the same thing
 
     @property
     def with_raw_response(self) -> TaskMasterClientWithRawResponse:
@@ -406,6 +431,7 @@ class AsyncTaskMasterClient(
     AsyncEventsMixin,
     AsyncBulkMixin,
     AsyncSessionMixin,
+    AsyncCustomRequestsMixin,
 ):
     """The asyncio Task Master client: every method of `TaskMasterClient`, awaitable.
 
@@ -426,6 +452,7 @@ class AsyncTaskMasterClient(
         max_retries: int = 2,
         retry_backoff: float = 0.5,
         retry_on: Collection[int] = DEFAULT_RETRY_ON,
+        retry_budget: float = DEFAULT_RETRY_BUDGET,
         timeout: TimeoutTypes = 30.0,
         verify_tokens: bool = True,
         jwt_issuer: str | None = "taskmaster",
@@ -442,7 +469,8 @@ class AsyncTaskMasterClient(
         super().__init__(
             api_url, token, email=email, password=password, refresh_token=refresh_token,
             token_store=token_store, max_retries=max_retries, retry_backoff=retry_backoff,
-            retry_on=retry_on, timeout=timeout, verify_tokens=verify_tokens,
+            retry_on=retry_on, retry_budget=retry_budget, timeout=timeout,
+            verify_tokens=verify_tokens,
             jwt_issuer=jwt_issuer, jwt_audience=jwt_audience, headers=headers,
         )  # fmt: skip
         self._pool = open_pool(
@@ -483,16 +511,19 @@ class AsyncTaskMasterClient(
         headers: Mapping[str, str] | None = None,
         api_url: str | None = None,
         account_id: uuid.UUID | str | None = None,
+        retry_budget: float | None = None,
     ) -> Self:
         """A client with other options sharing this one's connections, tokens and ETags (see
         `TaskMasterClient.with_options`)."""
         clone = self._copy_with(
             timeout, max_retries, retry_backoff, retry_on,
-            headers=headers, api_url=api_url, account_id=account_id,
+            headers=headers, api_url=api_url, account_id=account_id, retry_budget=retry_budget,
         )  # fmt: skip
         clone._http = clone._new_http(owns_inner=clone._owns_pool)
         clone._raw = None
         return clone
+
+    copy = with_options  # openai-python's name for the same thing
 
     @property
     def with_raw_response(self) -> AsyncTaskMasterClientWithRawResponse:

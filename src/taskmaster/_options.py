@@ -2,6 +2,7 @@
 
     client.get_task(task_id, extra_headers={"X-Trace": "abc"}, timeout=5)
     client.create_task(title="x", extra_body={"beta_field": 1}, idempotency_key="import-7")
+    client.get_task(task_id, max_retries=0)          # this call is never retried
 
 `merge_options` is the only code that reads them: it lays them over the request the generated
 endpoint built, after the generated model has checked the caller's own fields, so `extra_body`
@@ -24,6 +25,8 @@ __all__ = ["NO_OPTIONS", "RAW_OPTION", "RequestOptions", "WriteOptions", "merge_
 # The key `with_raw_response` adds to a call's options (see `_response.py`); private, so it is
 # not in the TypedDicts users see.
 RAW_OPTION: Final = "_taskmaster_raw"
+# The request extension the retrying transport reads a call's own `max_retries` from.
+MAX_RETRIES_EXTENSION: Final = "taskmaster.max_retries"
 NO_OPTIONS: Mapping[str, Any] = {}
 
 
@@ -32,13 +35,16 @@ class RequestOptions(TypedDict, total=False):
 
     `extra_headers` are sent on top of (and win over) the client's and the method's headers;
     `extra_query` is added to the query string; `extra_body` is merged into the JSON body
-    without being checked against the spec; `timeout` replaces the client's for this call.
+    without being checked against the spec; `timeout` replaces the client's for this call;
+    `max_retries` replaces the client's retry count for this call (0: no retry at all; None:
+    the client's).
     """
 
     extra_headers: Mapping[str, str] | None
     extra_query: Mapping[str, Any] | None
     extra_body: Mapping[str, Any] | None
     timeout: TimeoutTypes | NotGiven
+    max_retries: int | None
 
 
 class WriteOptions(RequestOptions, total=False):
@@ -73,6 +79,11 @@ def merge_options(
     body = options.get("extra_body")
     if body:
         merged["json"] = _merged_body(operation, kwargs.get("json"), body)
+    retries = options.get("max_retries")
+    if retries is not None:
+        if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+            raise InvalidRequestError(f"{operation}: max_retries must be an integer >= 0")
+        merged["extensions"] = {**kwargs.get("extensions", {}), MAX_RETRIES_EXTENSION: retries}
     return merged, options.get("timeout", NOT_GIVEN)
 
 

@@ -5,6 +5,8 @@
     for task in page: ...                          # every task, next pages fetched as needed
     for p in page.iter_pages(): ...                # page by page
     for task in page.iter_items(limit=500): ...    # at most 500 tasks (or `max_pages=`)
+    if page.has_next_page():                       # by hand, one page at a time
+        page = page.get_next_page()                # (async: `await page.get_next_page()`)
 
     pager = await aclient.list_tasks()            # async: await for the first page ...
     async for task in aclient.list_tasks(): ...   # ... or iterate straight away
@@ -55,12 +57,18 @@ class Page(Generic[T]):
     next_after: int | None = None
     # How the page was asked for, so the next one can be asked for the same way.
     request: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    # The response's X-Request-ID (set by the client, see `_request_ids.py`).
+    _request_id: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def __iter__(self) -> Iterator[T]:
         return iter(self.data)
 
     def __len__(self) -> int:
         return len(self.data)
+
+    def has_next_page(self) -> bool:
+        """Whether a page follows this one."""
+        return next_page_request(self) is not None
 
 
 def next_page_request(page: Page[Any]) -> dict[str, Any] | None:
@@ -75,6 +83,13 @@ def next_page_request(page: Page[Any]) -> dict[str, Any] | None:
     if isinstance(page.request.get("offset"), int) and page.data:
         return {**page.request, "offset": page.request["offset"] + len(page.data)}
     return None
+
+
+def _next_or_raise(page: Page[Any]) -> dict[str, Any]:
+    params = next_page_request(page)
+    if params is None:
+        raise PaginationError("this is the last page: there is no next page to get")
+    return params
 
 
 class _Progress:
@@ -165,6 +180,21 @@ class SyncPager(Generic[T]):
     def total(self) -> int | None:
         return self.first_page.total
 
+    @property
+    def _request_id(self) -> str | None:
+        """The X-Request-ID of this page's response."""
+        return self.first_page._request_id
+
+    def has_next_page(self) -> bool:
+        """Whether a page follows this one (`get_next_page()` fetches it)."""
+        return self.first_page.has_next_page()
+
+    def get_next_page(self) -> SyncPager[T]:
+        """The next page, fetched now, as a pager of its own (iterating it goes on from there).
+
+        Raises `PaginationError` on the last page: check `has_next_page()` first."""
+        return SyncPager(self._fetch(_next_or_raise(self.first_page)), self._fetch)
+
     def iter_pages(self, *, max_pages: int | None = None) -> Iterator[Page[T]]:
         """Every page, this one first, fetched as needed; at most `max_pages` of them."""
         return self._walk(_Progress(max_pages, None))
@@ -230,6 +260,21 @@ class AsyncPager(Generic[T]):
     @property
     def total(self) -> int | None:
         return self.first_page.total
+
+    @property
+    def _request_id(self) -> str | None:
+        """The X-Request-ID of this page's response (await the pager first)."""
+        return self.first_page._request_id
+
+    def has_next_page(self) -> bool:
+        """Whether a page follows this one (await the pager first)."""
+        return self.first_page.has_next_page()
+
+    async def get_next_page(self) -> AsyncPager[T]:
+        """The next page, fetched now, as a pager of its own (see `SyncPager.get_next_page`)."""
+        params = _next_or_raise((await self._load()).first_page)
+        fetch = self._fetch
+        return await AsyncPager(lambda: fetch(params), fetch)
 
     def iter_pages(self, *, max_pages: int | None = None) -> AsyncIterator[Page[T]]:
         """Every page, the first one first, fetched as needed; at most `max_pages` of them."""

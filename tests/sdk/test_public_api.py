@@ -24,6 +24,7 @@ EXPECTED_ALL = [
     "AuthenticationError",
     "BatchTaskUpdate",
     "BatchTaskUpdateParams",
+    "BulkCallOptions",
     "BulkError",
     "BulkItemResult",
     "BulkResult",

@@ -8,13 +8,14 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Model as _Model
 from ..types import parse_uuid
 
 T = TypeVar("T", bound="Account")
 
 
 @_attrs_define
-class Account:
+class Account(_Model):
     """A tenant. Projects, tasks, webhooks and events belong to one account.
 
     Example:

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Model as _Model
+
 if TYPE_CHECKING:
     from ..models.account_membership import AccountMembership
 
@@ -14,7 +16,7 @@ T = TypeVar("T", bound="AccountList")
 
 
 @_attrs_define
-class AccountList:
+class AccountList(_Model):
     """
     Example:
         {'data': [{'account': {'id': '7c9e6679-7425-40de-944b-e07fc1f90ae7', 'name': 'Analytical Engines Ltd',

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.role import Role
+from ..types import Model as _Model
 
 if TYPE_CHECKING:
     from ..models.account import Account
@@ -16,7 +17,7 @@ T = TypeVar("T", bound="AccountMembership")
 
 
 @_attrs_define
-class AccountMembership:
+class AccountMembership(_Model):
     """An account and the user's role in it.
 
     Example:

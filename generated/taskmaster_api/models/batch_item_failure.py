@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from ..models.batch_item_failure_outcome import BatchItemFailureOutcome
 from ..types import UNSET, Unset, parse_uuid
+from ..types import Model as _Model
 
 if TYPE_CHECKING:
     from ..models.problem import Problem
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="BatchItemFailure")
 
 
 @_attrs_define
-class BatchItemFailure:
+class BatchItemFailure(_Model):
     """An item that was not written, with the problem a single call would have answered.
 
     Example:

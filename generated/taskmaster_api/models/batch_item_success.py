@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 
 from ..models.batch_item_success_outcome import BatchItemSuccessOutcome
 from ..types import UNSET, Unset, parse_uuid
+from ..types import Model as _Model
 
 if TYPE_CHECKING:
     from ..models.task import Task
@@ -18,7 +19,7 @@ T = TypeVar("T", bound="BatchItemSuccess")
 
 
 @_attrs_define
-class BatchItemSuccess:
+class BatchItemSuccess(_Model):
     """An item that was written.
 
     Example:

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Model as _Model
+
 if TYPE_CHECKING:
     from ..models.batch_item_failure import BatchItemFailure
     from ..models.batch_item_success import BatchItemSuccess
@@ -15,7 +17,7 @@ T = TypeVar("T", bound="BatchResult")
 
 
 @_attrs_define
-class BatchResult:
+class BatchResult(_Model):
     """
     Example:
         {'results': [{'outcome': 'succeeded', 'index': 0, 'status': 204, 'id': '3fa85f64-5717-4562-b3fc-2c963f66afa6'},

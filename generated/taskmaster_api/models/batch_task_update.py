@@ -10,6 +10,7 @@ from attrs import define as _attrs_define
 from ..models.priority import Priority
 from ..models.task_status import TaskStatus
 from ..types import UNSET, Unset, parse_uuid
+from ..types import Model as _Model
 
 if TYPE_CHECKING:
     from ..models.metadata import Metadata
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="BatchTaskUpdate")
 
 
 @_attrs_define
-class BatchTaskUpdate:
+class BatchTaskUpdate(_Model):
     """One item of a batch update - the task's id, an optional ETag, and merge-patch fields.
 
     Example:

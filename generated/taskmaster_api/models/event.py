@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.event_type import EventType
+from ..types import Model as _Model
 from ..types import parse_uuid
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="Event")
 
 
 @_attrs_define
-class Event:
+class Event(_Model):
     """One entry of the account's event log.
 
     Example:

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Model as _Model
+
 T = TypeVar("T", bound="EventData")
 
 # taskmaster: a free-form object is a mapping (see templates/model.py.jinja). The value type is
@@ -17,7 +19,7 @@ else:
 
 
 @_attrs_define(eq=False)
-class EventData(_Mapping):
+class EventData(_Model, _Mapping):
     """The event's payload. For `*.created` and `*.completed`: `{"object": <the resource>}`; for
     `*.updated`: `{"object": ..., "changes": {"<field>": {"old": ..., "new": ...}}}`; for
     `*.deleted`: `{"id": ...}`.

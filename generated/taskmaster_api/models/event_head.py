@@ -6,11 +6,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Model as _Model
+
 T = TypeVar("T", bound="EventHead")
 
 
 @_attrs_define
-class EventHead:
+class EventHead(_Model):
     """Where the account's event log stands.
 
     Example:

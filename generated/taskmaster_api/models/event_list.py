@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Model as _Model
+
 if TYPE_CHECKING:
     from ..models.event import Event
 
@@ -14,7 +16,7 @@ T = TypeVar("T", bound="EventList")
 
 
 @_attrs_define
-class EventList:
+class EventList(_Model):
     """
     Example:
         {'data': [], 'next_after': 42, 'has_more': False}

@@ -7,12 +7,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
+from ..types import Model as _Model
 
 T = TypeVar("T", bound="FieldError")
 
 
 @_attrs_define
-class FieldError:
+class FieldError(_Model):
     """One invalid field of a request.
 
     Example:

@@ -6,11 +6,13 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Model as _Model
+
 T = TypeVar("T", bound="Health")
 
 
 @_attrs_define
-class Health:
+class Health(_Model):
     """Liveness.
 
     Example:

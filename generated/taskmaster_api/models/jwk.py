@@ -7,12 +7,13 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
+from ..types import Model as _Model
 
 T = TypeVar("T", bound="Jwk")
 
 
 @_attrs_define
-class Jwk:
+class Jwk(_Model):
     """One public key (RFC 7517).
 
     Example:

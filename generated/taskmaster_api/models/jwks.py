@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Model as _Model
+
 if TYPE_CHECKING:
     from ..models.jwk import Jwk
 
@@ -14,7 +16,7 @@ T = TypeVar("T", bound="Jwks")
 
 
 @_attrs_define
-class Jwks:
+class Jwks(_Model):
     """A JSON Web Key Set.
 
     Example:

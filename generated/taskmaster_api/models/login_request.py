@@ -7,6 +7,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset, parse_uuid
+from ..types import Model as _Model
 
 T = TypeVar("T", bound="LoginRequest")
 
@@ -19,7 +20,7 @@ def _masked(value: object) -> str:
 
 
 @_attrs_define
-class LoginRequest:
+class LoginRequest(_Model):
     """
     Example:
         {'email': 'ada@example.com', 'password': 'correct horse battery staple'}

@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
+from ..types import Model as _Model
 
 T = TypeVar("T", bound="LogoutRequest")
 
@@ -18,7 +19,7 @@ def _masked(value: object) -> str:
 
 
 @_attrs_define
-class LogoutRequest:
+class LogoutRequest(_Model):
     """
     Example:
         {'refresh_token': 'rt_4QmZ8c2V0Xy1ZbE5nVjJ6a1d3R3FyQ0x0bWtQb0E'}

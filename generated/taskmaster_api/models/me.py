@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.role import Role
+from ..types import Model as _Model
 from ..types import parse_uuid
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="Me")
 
 
 @_attrs_define
-class Me:
+class Me(_Model):
     """The signed-in user, its accounts, and the account this request acts in.
 
     Example:

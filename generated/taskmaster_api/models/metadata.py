@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Model as _Model
+
 T = TypeVar("T", bound="Metadata")
 
 # taskmaster: a free-form object is a mapping (see templates/model.py.jinja). The value type is
@@ -17,7 +19,7 @@ else:
 
 
 @_attrs_define(eq=False)
-class Metadata(_Mapping):
+class Metadata(_Model, _Mapping):
     """Free-form JSON for integrations (at most 50 keys).
 
     Example:

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
+from ..types import Model as _Model
 
 if TYPE_CHECKING:
     from ..models.field_error import FieldError
@@ -16,7 +17,7 @@ T = TypeVar("T", bound="Problem")
 
 
 @_attrs_define
-class Problem:
+class Problem(_Model):
     """An RFC 9457 problem details object.
 
     Example:

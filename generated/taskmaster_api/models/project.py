@@ -8,13 +8,14 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Model as _Model
 from ..types import parse_uuid
 
 T = TypeVar("T", bound="Project")
 
 
 @_attrs_define
-class Project:
+class Project(_Model):
     """
     Example:
         {'id': '2c5ea4c0-4067-41e9-8bad-9b1deb4d3b7d', 'account_id': '7c9e6679-7425-40de-944b-e07fc1f90ae7', 'name':

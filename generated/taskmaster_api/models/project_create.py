@@ -6,12 +6,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 
 from ..types import UNSET, Unset
+from ..types import Model as _Model
 
 T = TypeVar("T", bound="ProjectCreate")
 
 
 @_attrs_define
-class ProjectCreate:
+class ProjectCreate(_Model):
     """
     Example:
         {'name': 'Launch', 'description': 'Everything for the November launch.'}

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Model as _Model
+
 if TYPE_CHECKING:
     from ..models.project import Project
 
@@ -14,7 +16,7 @@ T = TypeVar("T", bound="ProjectList")
 
 
 @_attrs_define
-class ProjectList:
+class ProjectList(_Model):
     """
     Example:
         {'data': [{'id': '2c5ea4c0-4067-41e9-8bad-9b1deb4d3b7d', 'account_id': '7c9e6679-7425-40de-944b-e07fc1f90ae7',

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Model as _Model
+
 T = TypeVar("T", bound="ReadinessChecks")
 
 # taskmaster: a free-form object is a mapping (see templates/model.py.jinja). The value type is
@@ -17,7 +19,7 @@ else:
 
 
 @_attrs_define(eq=False)
-class ReadinessChecks(_Mapping):
+class ReadinessChecks(_Model, _Mapping):
     """Each dependency and its state."""
 
     additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)

@@ -5,6 +5,8 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..types import Model as _Model
+
 T = TypeVar("T", bound="RefreshRequest")
 
 
@@ -16,7 +18,7 @@ def _masked(value: object) -> str:
 
 
 @_attrs_define
-class RefreshRequest:
+class RefreshRequest(_Model):
     """
     Example:
         {'refresh_token': 'rt_4QmZ8c2V0Xy1ZbE5nVjJ6a1d3R3FyQ0x0bWtQb0E'}

@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Model as _Model
+
 T = TypeVar("T", bound="StreamTicket")
 
 
@@ -18,7 +20,7 @@ def _masked(value: object) -> str:
 
 
 @_attrs_define
-class StreamTicket:
+class StreamTicket(_Model):
     """
     Example:
         {'ticket': 'tk_Y2FmZWJhYmVkZWFkYmVlZg', 'expires_at': '2026-11-28T09:31:00+00:00', 'url':

@@ -9,13 +9,14 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.task_status import TaskStatus
+from ..types import Model as _Model
 from ..types import parse_uuid
 
 T = TypeVar("T", bound="SubTask")
 
 
 @_attrs_define
-class SubTask:
+class SubTask(_Model):
     """
     Example:
         {'id': '9b2d1c4e-8f3a-4b5c-9d6e-7f8a9b0c1d2e', 'parent_id': '3fa85f64-5717-4562-b3fc-2c963f66afa6', 'title':

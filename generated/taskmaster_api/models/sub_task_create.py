@@ -7,12 +7,13 @@ from attrs import define as _attrs_define
 
 from ..models.task_status import TaskStatus
 from ..types import UNSET, Unset
+from ..types import Model as _Model
 
 T = TypeVar("T", bound="SubTaskCreate")
 
 
 @_attrs_define
-class SubTaskCreate:
+class SubTaskCreate(_Model):
     """
     Example:
         {'title': 'Draft the announcement'}

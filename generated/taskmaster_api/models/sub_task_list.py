@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Model as _Model
+
 if TYPE_CHECKING:
     from ..models.sub_task import SubTask
 
@@ -14,7 +16,7 @@ T = TypeVar("T", bound="SubTaskList")
 
 
 @_attrs_define
-class SubTaskList:
+class SubTaskList(_Model):
     """
     Example:
         {'data': [{'id': '9b2d1c4e-8f3a-4b5c-9d6e-7f8a9b0c1d2e', 'parent_id': '3fa85f64-5717-4562-b3fc-2c963f66afa6',

@@ -7,12 +7,13 @@ from attrs import define as _attrs_define
 
 from ..models.task_status import TaskStatus
 from ..types import UNSET, Unset
+from ..types import Model as _Model
 
 T = TypeVar("T", bound="SubTaskUpdate")
 
 
 @_attrs_define
-class SubTaskUpdate:
+class SubTaskUpdate(_Model):
     """
     Example:
         {'status': 'done'}

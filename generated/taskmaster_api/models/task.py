@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.priority import Priority
 from ..models.task_status import TaskStatus
+from ..types import Model as _Model
 from ..types import parse_uuid
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ T = TypeVar("T", bound="Task")
 
 
 @_attrs_define
-class Task:
+class Task(_Model):
     """
     Example:
         {'id': '3fa85f64-5717-4562-b3fc-2c963f66afa6', 'account_id': '7c9e6679-7425-40de-944b-e07fc1f90ae7',

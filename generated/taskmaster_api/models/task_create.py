@@ -10,6 +10,7 @@ from attrs import define as _attrs_define
 from ..models.priority import Priority
 from ..models.task_status import TaskStatus
 from ..types import UNSET, Unset, parse_uuid
+from ..types import Model as _Model
 
 if TYPE_CHECKING:
     from ..models.metadata import Metadata
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="TaskCreate")
 
 
 @_attrs_define
-class TaskCreate:
+class TaskCreate(_Model):
     """
     Example:
         {'title': 'Announce the launch', 'priority': 'high', 'tags': ['launch', 'marketing'], 'due_at':

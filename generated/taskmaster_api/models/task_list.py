@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
+from ..types import Model as _Model
 
 if TYPE_CHECKING:
     from ..models.task import Task
@@ -16,7 +17,7 @@ T = TypeVar("T", bound="TaskList")
 
 
 @_attrs_define
-class TaskList:
+class TaskList(_Model):
     """
     Example:
         {'data': [], 'next_cursor': None, 'has_more': False}

@@ -10,6 +10,7 @@ from attrs import define as _attrs_define
 from ..models.priority import Priority
 from ..models.task_status import TaskStatus
 from ..types import UNSET, Unset, parse_uuid
+from ..types import Model as _Model
 
 if TYPE_CHECKING:
     from ..models.metadata import Metadata
@@ -19,7 +20,7 @@ T = TypeVar("T", bound="TaskUpdate")
 
 
 @_attrs_define
-class TaskUpdate:
+class TaskUpdate(_Model):
     """A JSON merge patch of a task. `null` clears a nullable field; `metadata` keys set to `null` are removed.
 
     Example:

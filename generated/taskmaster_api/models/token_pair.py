@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.token_pair_token_type import TokenPairTokenType
+from ..types import Model as _Model
 from ..types import parse_uuid
 
 T = TypeVar("T", bound="TokenPair")
@@ -22,7 +23,7 @@ def _masked(value: object) -> str:
 
 
 @_attrs_define
-class TokenPair:
+class TokenPair(_Model):
     """An access token and the refresh token that renews it.
 
     Example:

@@ -8,13 +8,14 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Model as _Model
 from ..types import parse_uuid
 
 T = TypeVar("T", bound="User")
 
 
 @_attrs_define
-class User:
+class User(_Model):
     """
     Example:
         {'id': '0b4e7a0e-5fe1-4c5c-8d6b-2f1e3f7c9a10', 'email': 'ada@example.com', 'name': 'Ada Lovelace', 'created_at':

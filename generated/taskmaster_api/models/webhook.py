@@ -10,13 +10,14 @@ from attrs import field as _attrs_field
 
 from ..models.event_type import EventType
 from ..models.webhook_disabled_reason import WebhookDisabledReason
+from ..types import Model as _Model
 from ..types import parse_uuid
 
 T = TypeVar("T", bound="Webhook")
 
 
 @_attrs_define
-class Webhook:
+class Webhook(_Model):
     """A subscription of an endpoint to event types. The secret is never shown again.
 
     Example:

@@ -7,6 +7,7 @@ from attrs import define as _attrs_define
 
 from ..models.event_type import EventType
 from ..types import UNSET, Unset
+from ..types import Model as _Model
 
 T = TypeVar("T", bound="WebhookCreate")
 
@@ -19,7 +20,7 @@ def _masked(value: object) -> str:
 
 
 @_attrs_define
-class WebhookCreate:
+class WebhookCreate(_Model):
     """
     Example:
         {'url': 'https://hooks.example.com/taskmaster', 'events': ['task.created', 'task.completed'], 'description':

@@ -10,13 +10,14 @@ from attrs import field as _attrs_field
 
 from ..models.delivery_status import DeliveryStatus
 from ..models.event_type import EventType
+from ..types import Model as _Model
 from ..types import parse_uuid
 
 T = TypeVar("T", bound="WebhookDelivery")
 
 
 @_attrs_define
-class WebhookDelivery:
+class WebhookDelivery(_Model):
     """One event's delivery to one endpoint, across its attempts.
 
     Example:

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Model as _Model
+
 if TYPE_CHECKING:
     from ..models.webhook_delivery import WebhookDelivery
 
@@ -14,7 +16,7 @@ T = TypeVar("T", bound="WebhookDeliveryList")
 
 
 @_attrs_define
-class WebhookDeliveryList:
+class WebhookDeliveryList(_Model):
     """
     Example:
         {'data': [], 'next_cursor': None, 'has_more': False}

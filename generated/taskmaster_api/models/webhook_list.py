@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Model as _Model
+
 if TYPE_CHECKING:
     from ..models.webhook import Webhook
 
@@ -14,7 +16,7 @@ T = TypeVar("T", bound="WebhookList")
 
 
 @_attrs_define
-class WebhookList:
+class WebhookList(_Model):
     """
     Example:
         {'data': [], 'next_cursor': None, 'has_more': False}

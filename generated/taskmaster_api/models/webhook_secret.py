@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import Model as _Model
+
 T = TypeVar("T", bound="WebhookSecret")
 
 
@@ -18,7 +20,7 @@ def _masked(value: object) -> str:
 
 
 @_attrs_define
-class WebhookSecret:
+class WebhookSecret(_Model):
     """
     Example:
         {'secret': 'whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD', 'previous_secret_expires_at': '2026-11-29T09:30:00+00:00'}

@@ -7,12 +7,13 @@ from attrs import define as _attrs_define
 
 from ..models.event_type import EventType
 from ..types import UNSET, Unset
+from ..types import Model as _Model
 
 T = TypeVar("T", bound="WebhookUpdate")
 
 
 @_attrs_define
-class WebhookUpdate:
+class WebhookUpdate(_Model):
     """
     Example:
         {'enabled': False}

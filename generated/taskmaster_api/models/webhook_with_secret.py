@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.event_type import EventType
 from ..models.webhook_disabled_reason import WebhookDisabledReason
+from ..types import Model as _Model
 from ..types import parse_uuid
 
 T = TypeVar("T", bound="WebhookWithSecret")
@@ -23,7 +24,7 @@ def _masked(value: object) -> str:
 
 
 @_attrs_define
-class WebhookWithSecret:
+class WebhookWithSecret(_Model):
     """A subscription with its signing secret, returned once at creation.
 
     Example:

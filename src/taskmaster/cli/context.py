@@ -85,10 +85,16 @@ def state_of(ctx: typer.Context) -> CliState:
     return state
 
 
+# Someone is waiting at the prompt: a server that is down is reported after a few seconds of
+# retrying, not after the library's 30 s budget (docs/retries-and-timeouts.md, interactive use).
+CLI_RETRY_BUDGET = 5.0
+
+
 def make_client(state: CliState, api_url: str, **options: Any) -> TaskMasterClient:
     transport: httpx.BaseTransport = httpx.HTTPTransport()
     if state.debug:
         transport = LoggingTransport(transport)
+    options.setdefault("retry_budget", CLI_RETRY_BUDGET)
     return TaskMasterClient(api_url, token_store=state.token_store, transport=transport, **options)
 
 
