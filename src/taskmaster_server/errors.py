@@ -17,7 +17,7 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
 from taskmaster_server.context import SCOPE_KEY, RequestState
-from taskmaster_server.db.outage import RETRY_AFTER_SECONDS, retry_reason
+from taskmaster_server.db.outage import RETRY_AFTER_MS, RETRY_AFTER_SECONDS, retry_reason
 from taskmaster_server.openapi import ApiSpec
 from taskmaster_server.problems import Problem
 
@@ -107,7 +107,11 @@ class ErrorHandlers:
 
 def retry_later(detail: str) -> Problem:
     """503 with ``Retry-After``: the request may succeed if sent again (db/outage.py)."""
-    return Problem("service-unavailable", detail, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+    return Problem(
+        "service-unavailable",
+        detail,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Retry-After-Ms": str(RETRY_AFTER_MS)},
+    )
 
 
 def _internal() -> Problem:

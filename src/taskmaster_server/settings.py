@@ -72,7 +72,7 @@ TASKMASTER_LOG_LEVEL                   ``INFO``
 TASKMASTER_HOST / TASKMASTER_PORT      ``127.0.0.1`` / ``8000`` (``serve``)
 TASKMASTER_WORKERS                     ``1`` (``serve``)
 TASKMASTER_READ_THREADS                ``4`` GET handlers running at once per process
-TASKMASTER_WRITE_THREADS               ``4`` other handlers running at once per process (a pool
+TASKMASTER_WRITE_THREADS               ``8`` other handlers running at once per process (a pool
                                        apart: writes waiting on locks never hold up reads)
 TASKMASTER_THREADS                     unset; when set, sizes both pools (threads.py)
 =====================================  ==========================================================
@@ -154,7 +154,7 @@ class Settings:
     port: int = 8000
     workers: int = 1
     read_threads: int = 4
-    write_threads: int = 4
+    write_threads: int = 8
     threads: int | None = None
 
     @classmethod

@@ -11,10 +11,12 @@ behind another:
   kept 40% of its local throughput. Four keep over 90% at 1 ms while runnable threads contend
   for the GIL only when that many requests are in flight (see docs/production.md for the
   figures).
-- **writes** (everything else; ``TASKMASTER_WRITE_THREADS``, default 4). A write may wait on a
+- **writes** (everything else; ``TASKMASTER_WRITE_THREADS``, default 8). A write may wait on a
   row lock (up to ``lock_timeout``): with one pool for all, a few writes waiting on locked rows
   held every thread and every cheap read queued behind them for seconds (head-of-line
-  blocking). Apart, they stall only other writes, and only until ``lock_timeout``.
+  blocking). Apart, they stall only other writes, and only until ``lock_timeout``. A thread
+  waiting on a lock costs no CPU, so this pool is larger: eight writes stuck on locked rows
+  still leave the others a thread.
 - **passwords** (logins): sized to the password checks admitted at once (running plus queued,
   ``auth/passwords.py``) and one more, so that the check refusing a login flood with 503 still
   answers at once: a queue of Argon2 checks never holds the threads that serve everything else.

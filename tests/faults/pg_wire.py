@@ -74,8 +74,8 @@ class RoundTripCounter:
         pending = b""
         try:
             while data := source.recv(65536):
-                target.sendall(data)
                 if not count:
+                    target.sendall(data)
                     continue
                 pending += data
                 while len(pending) >= 5:
@@ -87,6 +87,8 @@ class RoundTripCounter:
                         with self._lock:
                             self._count += 1
                     pending = pending[1 + length :]
+                # Counted before it is relayed: the client sees its answer only once it counts.
+                target.sendall(data)
         except OSError:
             pass
         finally:

@@ -159,6 +159,7 @@ def test_writes_on_locked_rows_end_in_503_while_reads_and_ready_do_not_wait(
             assert answer.status_code == 503, answer.text
             assert answer.headers["content-type"].startswith(PROBLEM)
             assert answer.headers["retry-after"] == "1"
+            assert answer.headers["retry-after-ms"] == "250"
             assert "locked" in answer.json()["detail"]
             assert took < 5, took
         assert len(patches) == 4
@@ -208,6 +209,7 @@ def test_a_request_past_its_deadline_answers_503_and_cancels_its_statement(
             assert answer.status_code == 503, answer.text
             assert answer.headers["content-type"].startswith(PROBLEM)
             assert answer.headers["retry-after"] == "1"
+            assert answer.headers["retry-after-ms"] == "250"
             assert "longer than 1 s" in answer.json()["detail"]
             assert took < 3, took
             # Still inside the lock: nothing of the request waits on it any more.
@@ -280,6 +282,7 @@ def test_a_postgres_restart_answers_503_retry_after_1_and_recovers_at_once(
                 assert answer.status_code == 503, answer.text
                 assert answer.headers["content-type"].startswith(PROBLEM)
                 assert answer.headers["retry-after"] == "1"
+                assert answer.headers["retry-after-ms"] == "250"
                 assert time.monotonic() - started < 1.0
 
             private_postgres.start()

@@ -9,16 +9,21 @@ same request may well succeed a moment later.
 ``Retry-After`` is 1 second: the smallest the header can say. A PostgreSQL restart takes about a
 second, connections are made again at once (no pre-ping, db/session.py), and a lock is held for
 a transaction's length; a longer hint only turns a one-second outage into a longer one for
-every client that honours it (``Retry-After: 2`` made a 0.95 s restart cost 2 s).
+every client that honours it (``Retry-After: 2`` made a 0.95 s restart cost 2 s). Even one
+second may be too long: a client that got its 503 0.9 s into a 1 s restart would wait until
+1.9 s. So these answers also carry ``Retry-After-Ms`` (the header openai-python reads before
+``Retry-After``), 250 ms: a 1 s restart then costs a client at most about 1.25 s, and a
+refused connection costs the server a fraction of a millisecond per retry.
 """
 
 from __future__ import annotations
 
 import sqlalchemy.exc
 
-__all__ = ["RETRY_AFTER_SECONDS", "database_unavailable", "retry_reason"]
+__all__ = ["RETRY_AFTER_MS", "RETRY_AFTER_SECONDS", "database_unavailable", "retry_reason"]
 
 RETRY_AFTER_SECONDS = 1
+RETRY_AFTER_MS = 250
 
 # SQLSTATE classes of a lost or refused connection: 08 connection exception, 57 operator
 # intervention (admin shutdown, crash shutdown, cannot connect now, query canceled), 53

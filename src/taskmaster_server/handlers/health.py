@@ -7,9 +7,8 @@ import anyio.to_thread
 from starlette.responses import Response
 
 from taskmaster_server import __version__
-from taskmaster_server.db.outage import RETRY_AFTER_SECONDS
+from taskmaster_server.errors import retry_later
 from taskmaster_server.handlers._http import json_response, runtime
-from taskmaster_server.problems import Problem
 from taskmaster_server.runtime import Runtime
 
 __all__ = ["READY_TIMEOUT", "get_health", "get_readiness"]
@@ -36,11 +35,7 @@ async def get_readiness() -> Response:
             _check, rt, abandon_on_cancel=True, limiter=rt.threads.limiter("probes")
         )
     if checks is None or checks["database"] != "ok":
-        raise Problem(
-            "service-unavailable",
-            "Not ready: database unavailable.",
-            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
+        raise retry_later("Not ready: database unavailable.")
     if "redis" in checks and checks["redis"] != "ok":
         return json_response({"status": "degraded", "checks": checks})
     return json_response({"status": "ready", "checks": checks})
