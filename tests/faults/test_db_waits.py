@@ -195,6 +195,23 @@ def test_a_write_whose_lock_is_released_in_time_succeeds(
         assert 0.4 < took < 3.0
 
 
+def test_a_statement_past_the_statement_timeout_answers_503(
+    postgres_only: Backend, server_settings: Settings, make_user: MakeUser
+) -> None:
+    settings = server_settings.with_changes(db_lock_timeout=0, db_statement_timeout=1.0)
+    with live(settings) as (server, _rt), httpx.Client(base_url=server.api_url, timeout=20) as c:
+        headers = _login(c, make_user())
+        task_id = _tasks(c, headers, 1)[0]
+        with row_locked(server_settings.database_url, [task_id]):
+            started = time.monotonic()
+            answer = c.patch(f"/tasks/{task_id}", json={"title": "slow"}, headers=headers)
+            took = time.monotonic() - started
+        assert answer.status_code == 503, answer.text
+        assert answer.headers["retry-after"] == "1"
+        assert "took too long" in answer.json()["detail"]
+        assert 0.9 < took < 3, took
+
+
 def test_a_request_past_its_deadline_answers_503_and_cancels_its_statement(
     postgres_only: Backend, server_settings: Settings, make_user: MakeUser
 ) -> None:
