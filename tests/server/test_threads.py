@@ -170,3 +170,41 @@ async def test_reads_do_not_wait_for_busy_write_threads(
             assert gate.most == 1
     finally:
         runtime_of(app).close()
+
+
+async def test_a_request_queued_past_its_deadline_leaves_the_queue_with_503(
+    server_settings: Settings, monkeypatch: pytest.MonkeyPatch, make_user: Any
+) -> None:
+    app = create_app(server_settings.with_changes(write_threads=1, request_timeout=0.5))
+    real = task_handlers.tasks.update
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(1.5)  # not a statement: nothing to cancel, the thread stays busy
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(task_handlers.tasks, "update", slow)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)  # type: ignore[arg-type]
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t/api/v1") as client:
+            headers = await auth(client, make_user())
+            task_id = await _task(client, headers)
+
+            async def patch() -> tuple[int, float, str]:
+                started = time.monotonic()
+                answer = await client.patch(
+                    f"/tasks/{task_id}", json={"title": "late"}, headers=headers
+                )
+                return answer.status_code, time.monotonic() - started, answer.text
+
+            first = asyncio.ensure_future(patch())
+            await asyncio.sleep(0.1)
+            status, took, text = await patch()
+            # Queued behind the busy thread, it answers at its deadline, not after the thread.
+            assert status == 503, text
+            assert "longer than 0.5 s" in text
+            assert took < 1.2, took
+            status, took, text = await first
+            assert status == 503, text  # it ran past its deadline: its work is not kept
+            assert took >= 1.4
+    finally:
+        runtime_of(app).close()
