@@ -17,11 +17,11 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
 
 from taskmaster_server.context import SCOPE_KEY, RequestState
-from taskmaster_server.db.outage import RETRY_AFTER_SECONDS, database_unavailable
+from taskmaster_server.db.outage import RETRY_AFTER_MS, RETRY_AFTER_SECONDS, retry_reason
 from taskmaster_server.openapi import ApiSpec
 from taskmaster_server.problems import Problem
 
-__all__ = ["ErrorHandlers"]
+__all__ = ["ErrorHandlers", "retry_later"]
 
 _log = logging.getLogger("taskmaster.errors")
 _ANNOUNCED = frozenset({"service-unavailable", "not-implemented"})
@@ -94,22 +94,25 @@ class ErrorHandlers:
         return render(request, Problem.for_status(exc.status_code, str(exc.detail)))
 
     def unexpected(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
-        if database_unavailable(exc):
+        reason = retry_reason(exc)
+        if reason is not None:
             _log.warning(
-                "database unavailable: %s",
+                "database wait ended: %s (%s)",
                 type(exc).__name__,
+                getattr(getattr(exc, "orig", None), "sqlstate", None) or "no sqlstate",
                 extra={"request_id": _request_id(request)},
             )
-            return render(request, _database_unavailable())
+            return render(request, retry_later(reason))
         _log.error("unhandled error", exc_info=exc, extra={"request_id": _request_id(request)})
         return render(request, _internal())
 
 
-def _database_unavailable() -> Problem:
+def retry_later(detail: str) -> Problem:
+    """503 with ``Retry-After``: the request may succeed if sent again (db/outage.py)."""
     return Problem(
         "service-unavailable",
-        "The database is unavailable right now; retry shortly.",
-        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        detail,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Retry-After-Ms": str(RETRY_AFTER_MS)},
     )
 
 

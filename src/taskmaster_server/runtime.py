@@ -12,7 +12,7 @@ from taskmaster_server.auth.keys import KeyRing
 from taskmaster_server.auth.passwords import Passwords
 from taskmaster_server.auth.refresh import RefreshTokens
 from taskmaster_server.auth.tokens import AccessTokens
-from taskmaster_server.db.session import Database
+from taskmaster_server.db.session import Database, DatabaseTimeouts
 from taskmaster_server.idempotency import IdempotencyStore
 from taskmaster_server.openapi import ApiSpec, spec_path
 from taskmaster_server.ratelimit import RateLimits
@@ -51,6 +51,11 @@ class Runtime:
             settings.database_url,
             pool_size=settings.db_pool_size,
             connect_timeout=settings.db_connect_timeout,
+            timeouts=DatabaseTimeouts(
+                statement=settings.db_statement_timeout,
+                lock=settings.db_lock_timeout,
+                idle_in_transaction=settings.db_idle_in_transaction_timeout,
+            ),
         )
         tokens = AccessTokens(
             keys,

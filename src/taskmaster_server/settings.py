@@ -9,6 +9,16 @@ variable                               default
 TASKMASTER_DATABASE_URL                ``sqlite:///./taskmaster.db``
 TASKMASTER_DB_POOL_SIZE                ``10`` (PostgreSQL only)
 TASKMASTER_DB_CONNECT_TIMEOUT          ``5`` seconds to open a PostgreSQL connection; then 503
+TASKMASTER_DB_STATEMENT_TIMEOUT        ``15`` seconds a PostgreSQL statement may run
+                                       (``statement_timeout``); then 503 + ``Retry-After``
+TASKMASTER_DB_LOCK_TIMEOUT             ``5`` seconds a statement may wait for a lock
+                                       (``lock_timeout``); then 503 + ``Retry-After``
+TASKMASTER_DB_IDLE_IN_TRANSACTION_TIMEOUT  ``15`` seconds a transaction may sit idle
+                                       (``idle_in_transaction_session_timeout``); 0 disables any
+                                       of the three
+TASKMASTER_REQUEST_TIMEOUT             ``30`` seconds a request's handler may take; then its
+                                       statement is cancelled and it answers 503 (a request
+                                       whose client left is cancelled at once)
 TASKMASTER_REDIS_URL                   unset: rate limits are kept in process memory
 TASKMASTER_JWT_PRIVATE_KEY             ``./.taskmaster/jwt-es256.pem`` (generated if missing and
                                        ``TASKMASTER_JWT_GENERATE_KEY`` is true)
@@ -64,7 +74,10 @@ TASKMASTER_SPEC_PATH                   unset: the spec shipped in the package
 TASKMASTER_LOG_LEVEL                   ``INFO``
 TASKMASTER_HOST / TASKMASTER_PORT      ``127.0.0.1`` / ``8000`` (``serve``)
 TASKMASTER_WORKERS                     ``1`` (``serve``)
-TASKMASTER_THREADS                     ``1`` sync request handlers running at once per process
+TASKMASTER_READ_THREADS                ``4`` GET handlers running at once per process
+TASKMASTER_WRITE_THREADS               ``8`` other handlers running at once per process (a pool
+                                       apart: writes waiting on locks never hold up reads)
+TASKMASTER_THREADS                     unset; when set, sizes both pools (threads.py)
 =====================================  ==========================================================
 """
 
@@ -93,6 +106,10 @@ class Settings:
     database_url: str = "sqlite:///./taskmaster.db"
     db_pool_size: int = 10
     db_connect_timeout: float = 5.0
+    db_statement_timeout: float = 15.0
+    db_lock_timeout: float = 5.0
+    db_idle_in_transaction_timeout: float = 15.0
+    request_timeout: float = 30.0
     redis_url: str | None = None
     jwt_private_key: Path = Path(".taskmaster/jwt-es256.pem")
     jwt_generate_key: bool = True
@@ -142,7 +159,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
-    threads: int = 1
+    read_threads: int = 4
+    write_threads: int = 8
+    threads: int | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -179,6 +198,10 @@ _ENV: dict[str, tuple[str, Any]] = {
     "database_url": ("TASKMASTER_DATABASE_URL", str),
     "db_pool_size": ("TASKMASTER_DB_POOL_SIZE", int),
     "db_connect_timeout": ("TASKMASTER_DB_CONNECT_TIMEOUT", float),
+    "db_statement_timeout": ("TASKMASTER_DB_STATEMENT_TIMEOUT", float),
+    "db_lock_timeout": ("TASKMASTER_DB_LOCK_TIMEOUT", float),
+    "db_idle_in_transaction_timeout": ("TASKMASTER_DB_IDLE_IN_TRANSACTION_TIMEOUT", float),
+    "request_timeout": ("TASKMASTER_REQUEST_TIMEOUT", float),
     "redis_url": ("TASKMASTER_REDIS_URL", str),
     "jwt_private_key": ("TASKMASTER_JWT_PRIVATE_KEY", Path),
     "jwt_generate_key": ("TASKMASTER_JWT_GENERATE_KEY", _bool),
@@ -225,5 +248,7 @@ _ENV: dict[str, tuple[str, Any]] = {
     "host": ("TASKMASTER_HOST", str),
     "port": ("TASKMASTER_PORT", int),
     "workers": ("TASKMASTER_WORKERS", int),
+    "read_threads": ("TASKMASTER_READ_THREADS", int),
+    "write_threads": ("TASKMASTER_WRITE_THREADS", int),
     "threads": ("TASKMASTER_THREADS", int),
 }

@@ -166,8 +166,8 @@ def test_requests_during_a_postgres_restart_answer_503_then_recover(
             started = time.monotonic()
             postgres.start()
             restart = time.monotonic() - started
-            # The first request after the restart already succeeds: pre-ping replaced the
-            # pooled connections that died with the old server.
+            # The first request after the restart already succeeds: a pooled connection found
+            # dead on first use is replaced and the request runs again on a fresh one.
             listed = client.get("/tasks", headers=headers)
             assert listed.status_code == 200, listed.text
             assert [task["title"] for task in listed.json()["data"]] == ["before the restart"]

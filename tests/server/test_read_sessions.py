@@ -3,9 +3,10 @@ writes still run in one transaction; SQLite keeps its read transaction."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import text
 
-from taskmaster_server.db.session import Database
+from taskmaster_server.db.session import Database, DatabaseTimeouts
 from tests.fixtures.server import Backend
 
 
@@ -38,5 +39,26 @@ def test_reads_leave_no_transaction_open_on_postgresql_and_writes_keep_theirs(
             with db.write() as session:
                 session.execute(text("SELECT 1"))
                 assert _in_transaction(session)
+    finally:
+        db.dispose()
+
+
+def test_every_postgresql_connection_starts_with_the_timeouts(backend: Backend) -> None:
+    if backend.name != "postgresql":
+        pytest.skip("SQLite has no server-side timeouts")
+    timeouts = DatabaseTimeouts(statement=7.5, lock=2.0, idle_in_transaction=0)
+    db = Database(backend.url, pool_size=1, timeouts=timeouts)
+    try:
+        for session_of in (db.read, db.write):
+            with session_of() as session:
+                shown = [
+                    session.execute(text(f"SHOW {name}")).scalar_one()
+                    for name in (
+                        "statement_timeout",
+                        "lock_timeout",
+                        "idle_in_transaction_session_timeout",
+                    )
+                ]
+                assert shown == ["7500ms", "2s", "0"]
     finally:
         db.dispose()

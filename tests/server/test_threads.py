@@ -1,5 +1,5 @@
-"""Handler threads (threads.py): at most TASKMASTER_THREADS sync handlers run at once, logins
-have a pool of their own, and liveness needs no thread at all."""
+"""Handler threads (threads.py): at most TASKMASTER_THREADS sync handlers run at once per pool,
+reads, writes and logins have pools of their own, and liveness needs no thread at all."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from taskmaster_server.app import create_app, runtime_of
 from taskmaster_server.handlers import tasks as task_handlers
 from taskmaster_server.settings import Settings
-from taskmaster_server.threads import HandlerThreads
+from taskmaster_server.threads import HandlerThreads, pool_for
 from tests.fixtures.server import ServerUser
 from tests.server.helpers import auth
 
@@ -101,21 +101,29 @@ async def test_login_and_liveness_do_not_wait_for_busy_handler_threads(
 
 
 def test_pool_sizes_follow_the_settings() -> None:
-    settings = Settings(threads=3, password_hash_workers=2, password_hash_queue=5)
+    settings = Settings(
+        read_threads=3, write_threads=5, password_hash_workers=2, password_hash_queue=5
+    )
     pools = HandlerThreads(settings)
 
-    async def sizes() -> tuple[float, float, bool]:
-        handlers, logins = pools.limiter("get_task"), pools.limiter("login")
-        return handlers.total_tokens, logins.total_tokens, pools.limiter("list_tasks") is handlers
+    async def sizes() -> tuple[float, ...]:
+        return tuple(
+            pools.limiter(pool_for(op, method)).total_tokens
+            for op, method in (("get_task", "get"), ("update_task", "patch"), ("login", "post"))
+        )
 
-    assert asyncio.run(sizes()) == (3, 2 + 5 + 1, True)
+    assert asyncio.run(sizes()) == (3, 5, 2 + 5 + 1)
+    assert HandlerThreads(settings.with_changes(threads=2)).size("writes") == 2
+    assert HandlerThreads(settings.with_changes(threads=2)).size("reads") == 2
+    assert pool_for("list_tasks", "get") == "reads"
+    assert pool_for("delete_task", "delete") == "writes"
 
 
 def test_each_event_loop_gets_its_own_limiters() -> None:
     pools = HandlerThreads(Settings())
 
     async def limiter() -> object:
-        return pools.limiter("get_task")
+        return pools.limiter("reads")
 
     loops = [asyncio.new_event_loop() for _ in range(2)]
     try:
@@ -129,3 +137,74 @@ def test_each_event_loop_gets_its_own_limiters() -> None:
             loop.close()
     assert first is again
     assert first is not other
+
+
+async def test_reads_do_not_wait_for_busy_write_threads(
+    server_settings: Settings, monkeypatch: pytest.MonkeyPatch, make_user: Any
+) -> None:
+    app = create_app(server_settings.with_changes(read_threads=1, write_threads=1))
+    gate = _Gate()
+    real = task_handlers.tasks.update
+    monkeypatch.setattr(task_handlers.tasks, "update", lambda *a, **k: gate.hold(real, *a, **k))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)  # type: ignore[arg-type]
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t/api/v1") as client:
+            headers = await auth(client, make_user())
+            task_id = await _task(client, headers)
+            held = [
+                asyncio.ensure_future(
+                    client.patch(f"/tasks/{task_id}", json={"title": f"w{i}"}, headers=headers)
+                )
+                for i in range(2)
+            ]
+            assert await asyncio.to_thread(gate.entered.wait, 10)
+            # The only write thread is held and another write queues for it: reads still
+            # answer at once, on their own pool.
+            started = time.monotonic()
+            read = await client.get(f"/tasks/{task_id}", headers=headers)
+            took = time.monotonic() - started
+            assert read.status_code == 200
+            assert gate.inside == 1
+            assert took < HOLD
+            assert [(await h).status_code for h in held] == [200, 200]
+            assert gate.most == 1
+    finally:
+        runtime_of(app).close()
+
+
+async def test_a_request_queued_past_its_deadline_leaves_the_queue_with_503(
+    server_settings: Settings, monkeypatch: pytest.MonkeyPatch, make_user: Any
+) -> None:
+    app = create_app(server_settings.with_changes(write_threads=1, request_timeout=0.5))
+    real = task_handlers.tasks.update
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(1.5)  # not a statement: nothing to cancel, the thread stays busy
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(task_handlers.tasks, "update", slow)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)  # type: ignore[arg-type]
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t/api/v1") as client:
+            headers = await auth(client, make_user())
+            task_id = await _task(client, headers)
+
+            async def patch() -> tuple[int, float, str]:
+                started = time.monotonic()
+                answer = await client.patch(
+                    f"/tasks/{task_id}", json={"title": "late"}, headers=headers
+                )
+                return answer.status_code, time.monotonic() - started, answer.text
+
+            first = asyncio.ensure_future(patch())
+            await asyncio.sleep(0.1)
+            status, took, text = await patch()
+            # Queued behind the busy thread, it answers at its deadline, not after the thread.
+            assert status == 503, text
+            assert "longer than 0.5 s" in text
+            assert took < 1.2, took
+            status, took, text = await first
+            assert status == 503, text  # it ran past its deadline: its work is not kept
+            assert took >= 1.4
+    finally:
+        runtime_of(app).close()

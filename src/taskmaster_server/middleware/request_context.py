@@ -22,7 +22,11 @@ from taskmaster_server.log import ACCESS_LOGGER
 from taskmaster_server.problems import problem_body
 from taskmaster_server.runtime import Runtime
 
-__all__ = ["RequestContextMiddleware"]
+__all__ = ["RAW_RECEIVE", "RequestContextMiddleware"]
+
+# The server's own ``receive``, for the dispatcher to see a client disconnect while a handler
+# runs (dispatch.py): inner layers may wrap it to replay a body they read.
+RAW_RECEIVE = "taskmaster.receive"
 
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 _access = logging.getLogger(ACCESS_LOGGER)
@@ -49,6 +53,7 @@ class RequestContextMiddleware:
         request_id = _client_request_id(scope) or uuid.uuid4().hex
         state = RequestState(runtime=self.runtime, request_id=request_id)
         scope[SCOPE_KEY] = state
+        scope[RAW_RECEIVE] = receive
         started = time.perf_counter()
         response: dict[str, Any] = {"status": 500, "started": False}
 
