@@ -52,6 +52,7 @@ __all__ = [
     "RetryPolicy",
     "RetryTransport",
     "parse_retry_after",
+    "parse_retry_after_ms",
 ]
 
 IDEMPOTENCY_KEY = "Idempotency-Key"
@@ -93,6 +94,20 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     if seconds != seconds or seconds == float("inf"):  # NaN, inf
         return None
     return max(0.0, seconds)
+
+
+def parse_retry_after_ms(value: str | None) -> float | None:
+    """Seconds from a `Retry-After-Ms` value (milliseconds, the finer hint the reference server
+    and openai-python use: `Retry-After` cannot say less than a second), or None."""
+    if not value:
+        return None
+    try:
+        milliseconds = float(value.strip())
+    except ValueError:
+        return None
+    if milliseconds != milliseconds or milliseconds in (float("inf"), float("-inf")):
+        return None
+    return max(0.0, milliseconds / 1000.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,11 +198,15 @@ class RetryPolicy:
         retries_done: int,
         retry_after: str | None = None,
         rand: Callable[[], float] = random.random,
+        retry_after_ms: str | None = None,
     ) -> float | None:
         """Seconds to wait before the next attempt, or None to stop retrying: a server asking
         for a longer wait than `max_retry_after` will not be ready sooner, so the error is
-        raised now (it carries the `Retry-After` for the caller to act on)."""
-        asked = parse_retry_after(retry_after)
+        raised now (it carries the `Retry-After` for the caller to act on). `Retry-After-Ms`,
+        when the server sends it, wins: it is the same hint to the millisecond."""
+        asked = parse_retry_after_ms(retry_after_ms)
+        if asked is None:
+            asked = parse_retry_after(retry_after)
         if asked is None:
             return self.backoff_delay(retries_done, rand)
         return asked if asked <= self.max_retry_after else None
@@ -288,7 +307,11 @@ class Attempts:
             wanted = status in policy.retry_on
         if not wanted or not policy.is_replayable(self.request):
             return None
-        delay = policy.delay(self.retries, headers.get("Retry-After"))
+        delay = policy.delay(
+            self.retries,
+            headers.get("Retry-After"),
+            retry_after_ms=headers.get("Retry-After-Ms"),
+        )
         return policy.within(
             delay, self.retries, self._limit, status in OUTAGE_STATUSES, self._spent()
         )

@@ -239,3 +239,18 @@ def test_with_options_changes_retries_but_shares_the_pool(router, client_factory
     assert route.call_count == 1
     patient.close()
     assert not client.is_closed  # closing the copy leaves the original usable
+
+
+def test_retry_after_ms_is_the_finer_hint(router: respx.Router, client_factory, sleeps) -> None:
+    # The reference server answers a database restart with `Retry-After: 1` (whole seconds
+    # only) and `Retry-After-Ms: 250`: waiting the finer hint is what keeps a 1 s restart
+    # from costing 2 s.
+    server = Recorder(
+        httpx.Response(503, headers={"Retry-After": "1", "Retry-After-Ms": "250"}),
+        httpx.Response(503, headers={"Retry-After": "1", "Retry-After-Ms": "nonsense"}),
+        httpx.Response(200, json=task_json(id=TASK_ID)),
+    )
+    router.get(f"/tasks/{TASK_ID}").mock(side_effect=server)
+    client = client_factory(token="t", verify_tokens=False, max_retries=3)
+    client.get_task(TASK_ID)
+    assert sleeps == [0.25, 1.0]  # an unusable Retry-After-Ms falls back to Retry-After
