@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from taskmaster_server.db.models import IdempotencyRecord
@@ -87,6 +87,7 @@ class Claim:
         self.kept = response
 
 
+_TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(:id)")
 # Driver-level SQL (db/pipeline.fetch_together): psycopg loads the JSONB, bytea and timestamptz.
 _LOOKUP_PG = (
     "SELECT fingerprint, status_code, headers, body, media_type, expires_at"
@@ -127,8 +128,12 @@ class IdempotencyStore:
     def _lock_and_lookup(
         self, tx: Transaction, account_id: uuid.UUID, key: str, digest: str
     ) -> StoredResponse | None:
+        lock_id = _advisory_key(account_id, key)
         if tx.pending is None:
             # SQLite needs no lock: the transaction began with the database's write lock.
+            postgres = tx.session.get_bind().dialect.name == "postgresql"
+            if postgres and not tx.session.scalar(_TRY_LOCK, {"id": lock_id}):
+                raise _in_progress()
             return self._lookup(tx.session, account_id, key, digest)
         # One round trip (with the BEGIN): the lock, then the lookup. Two statements, not one:
         # the lookup's snapshot must be taken once the lock is held, or a request finishing in

@@ -63,25 +63,26 @@ _installed: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def attach(session: Session) -> Pending | None:
-    """Start deferring on the write transaction of ``session`` (None on SQLite)."""
+    """Start deferring on the write transaction of ``session``; None where there is no
+    pipeline (SQLite, another driver): the write then runs one statement at a time."""
     connection = session.connection()
     engine = connection.engine
     if engine.dialect.name != "postgresql":
         return None
-    if engine not in _installed:
-        _install(engine)
     fairy = connection.connection
     dbapi = fairy.driver_connection
+    if not isinstance(dbapi, psycopg.Connection):
+        return None  # another driver, or psycopg's async API: statements go one by one
     begin = False
-    if isinstance(dbapi, psycopg.Connection) and (
-        not dbapi.autocommit and dbapi.info.transaction_status == pq.TransactionStatus.IDLE
-    ):
+    if not dbapi.autocommit and dbapi.info.transaction_status == pq.TransactionStatus.IDLE:
         # psycopg opens a transaction with a BEGIN of its own and, in a pipeline, waits for
         # its answer before anything else: a round trip. In autocommit it sends none, and the
         # BEGIN sent here rides with the first statement. Checkin turns autocommit back off.
         dbapi.autocommit = True
         fairy.info[_OWN_BEGIN] = True
         begin = True
+    if engine not in _installed:
+        _install(engine)
     pending = Pending(begin=begin)
     # In place, for this checkout only (a Connection's options die with it).
     connection.execution_options(**{PIPELINE: pending})
@@ -89,7 +90,7 @@ def attach(session: Session) -> Pending | None:
 
 
 def defer(session: Session, statement: Any, params: Any = None) -> None:
-    """Execute ``statement`` when the write next needs an answer (at once on SQLite)."""
+    """Execute ``statement`` with the next round trip the write makes (attached sessions)."""
     session.execute(statement, params, execution_options={DEFER: True})
 
 
