@@ -135,6 +135,15 @@ async def test_patch_and_get_round_trips(counted: Counted) -> None:
         ),
         200,
     )
-    print(f"round trips: PATCH {patch}, GET {get}, batch of 10 {batch} (pool pre-ping: {_ping(c)})")
+    subtask = await c.trips(
+        lambda: c.client.post(
+            f"/tasks/{task['id']}/subtasks", json={"title": "s"}, headers=c.headers
+        ),
+        201,
+    )
+    print(
+        f"round trips: PATCH {patch}, GET {get}, batch of 10 {batch}, subtask POST {subtask}"
+        f" (pool pre-ping: {_ping(c)})"
+    )
     assert patch <= _MAX_POST, c.last
     assert batch <= _MAX_POST, c.last

@@ -229,21 +229,25 @@ def locked_task(tx: Transaction, actor: Actor, task_id: uuid.UUID) -> Task:
     return task
 
 
-def defer_changes(tx: Transaction, task: Task) -> None:
-    """Write the changed columns of ``task`` with the write's next round trip instead of a
-    flush of its own. The row is locked by this transaction (``locked_task``) and its version
-    checked, so the UPDATE cannot meet a concurrent change; the object is left clean."""
-    state = inspect(task)
+def defer_changes(tx: Transaction, row: Any) -> None:
+    """Write the changed columns of a loaded ``row`` (a task, a subtask) with the write's next
+    round trip instead of a flush of its own. Only for rows under this transaction's lock (the
+    task's, ``locked_task``) whose version was checked: the UPDATE cannot meet a concurrent
+    change. The object is left clean."""
+    state = inspect(row)
+    mapper = state.mapper
     values: dict[Any, Any] = {}
-    for attr in state.mapper.column_attrs:
+    for attr in mapper.column_attrs:
         history = state.attrs[attr.key].history
         if history.added:
             values[attr.columns[0]] = history.added[0]
     if not values:
         return
-    tx.defer(sql_update(_TASKS).where(_TASKS.c.id == task.id).values(values))
+    table = cast(Table, mapper.local_table)
+    key = [column == state.identity[i] for i, column in enumerate(mapper.primary_key)]
+    tx.defer(sql_update(table).where(*key).values(values))
     for column, value in values.items():
-        set_committed_value(task, state.mapper.get_property_by_column(column).key, value)
+        set_committed_value(row, mapper.get_property_by_column(column).key, value)
 
 
 def touch(task: Task) -> None:
