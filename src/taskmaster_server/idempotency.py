@@ -31,6 +31,7 @@ from sqlalchemy import delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from taskmaster_server.db.models import IdempotencyRecord
+from taskmaster_server.db.pipeline import fetch_together
 from taskmaster_server.db.session import Database
 from taskmaster_server.db.types import utcnow
 from taskmaster_server.problems import Problem
@@ -86,6 +87,14 @@ class Claim:
         self.kept = response
 
 
+_TRY_LOCK = text("SELECT pg_try_advisory_xact_lock(:id)")
+# Driver-level SQL (db/pipeline.fetch_together): psycopg loads the JSONB, bytea and timestamptz.
+_LOOKUP_PG = (
+    "SELECT fingerprint, status_code, headers, body, media_type, expires_at"
+    " FROM idempotency_keys WHERE account_id = %(account_id)s AND key = %(key)s"
+)
+
+
 class IdempotencyStore:
     def __init__(self, db: Database, ttl_seconds: int) -> None:
         self._db = db
@@ -108,24 +117,52 @@ class IdempotencyStore:
         try:
             with write(self._db) as tx:
                 tx.checkpoint = "idempotent"
-                self._lock(tx.session, account_id, key)
-                claim = Claim(tx, self._lookup(tx.session, account_id, key, digest))
+                claim = Claim(tx, self._lock_and_lookup(tx, account_id, key, digest))
                 yield claim
                 if claim.stored is None and claim.kept is not None:
-                    self._store(tx.session, account_id, key, digest, claim.kept)
+                    self._store(tx, account_id, key, digest, claim.kept)
         finally:
             with self._running_lock:
                 self._running.discard(running)
 
-    def _lock(self, session: Session, account_id: uuid.UUID, key: str) -> None:
-        # SQLite needs nothing more: the transaction began with the database's write lock.
-        if session.get_bind().dialect.name != "postgresql":
-            return
-        taken = session.scalar(
-            text("SELECT pg_try_advisory_xact_lock(:id)"), {"id": _advisory_key(account_id, key)}
+    def _lock_and_lookup(
+        self, tx: Transaction, account_id: uuid.UUID, key: str, digest: str
+    ) -> StoredResponse | None:
+        lock_id = _advisory_key(account_id, key)
+        if tx.pending is None:
+            # SQLite needs no lock: the transaction began with the database's write lock.
+            postgres = tx.session.get_bind().dialect.name == "postgresql"
+            if postgres and not tx.session.scalar(_TRY_LOCK, {"id": lock_id}):
+                raise _in_progress()
+            return self._lookup(tx.session, account_id, key, digest)
+        # One round trip (with the BEGIN): the lock, then the lookup. Two statements, not one:
+        # the lookup's snapshot must be taken once the lock is held, or a request finishing in
+        # between would go unseen and its write run twice.
+        taken, found = fetch_together(
+            tx.session,
+            tx.pending,
+            [
+                (
+                    "SELECT pg_try_advisory_xact_lock(%(id)s)",
+                    {"id": _advisory_key(account_id, key)},
+                ),
+                (_LOOKUP_PG, {"account_id": account_id, "key": key}),
+            ],
         )
-        if not taken:
+        if not taken[0][0]:
             raise _in_progress()
+        if not found:
+            return None
+        fingerprint_, status, headers, body, media_type, expires_at = found[0]
+        return self._stored(
+            tx.session,
+            account_id,
+            key,
+            digest,
+            fingerprint_,
+            expires_at,
+            StoredResponse(status, dict(headers), bytes(body), media_type),
+        )
 
     def _lookup(
         self, session: Session, account_id: uuid.UUID, key: str, digest: str
@@ -134,26 +171,52 @@ class IdempotencyStore:
         row = session.scalars(select(IdempotencyRecord).where(*where)).one_or_none()
         if row is None:
             return None
-        if row.expires_at <= utcnow():
-            session.execute(delete(IdempotencyRecord).where(*where))
+        return self._stored(
+            session,
+            account_id,
+            key,
+            digest,
+            row.fingerprint,
+            row.expires_at,
+            StoredResponse(row.status_code, dict(row.headers), row.body, row.media_type),
+        )
+
+    def _stored(
+        self,
+        session: Session,
+        account_id: uuid.UUID,
+        key: str,
+        digest: str,
+        stored_digest: str,
+        expires_at: datetime,
+        response: StoredResponse,
+    ) -> StoredResponse | None:
+        """The stored response to replay, None when it expired (and is deleted)."""
+        if expires_at <= utcnow():
+            session.execute(
+                delete(IdempotencyRecord).where(
+                    IdempotencyRecord.account_id == account_id, IdempotencyRecord.key == key
+                )
+            )
             return None
-        if row.fingerprint != digest:
+        if stored_digest != digest:
             raise Problem(
                 "idempotency-key-reused",
                 "This Idempotency-Key was used for a different request; use a new key.",
             )
-        return StoredResponse(row.status_code, dict(row.headers), row.body, row.media_type)
+        return response
 
     def _store(
         self,
-        session: Session,
+        tx: Transaction,
         account_id: uuid.UUID,
         key: str,
         digest: str,
         response: StoredResponse,
     ) -> None:
         now: datetime = utcnow()
-        session.execute(
+        # Deferred: on PostgreSQL it rides with the commit (the write's round trip).
+        tx.defer(
             insert(IdempotencyRecord).values(
                 account_id=account_id,
                 key=key,

@@ -3,23 +3,34 @@
 The seqs of one transaction come from one counter update per account
 (``INSERT ... ON CONFLICT DO UPDATE SET last_seq = last_seq + n RETURNING last_seq``): the row
 lock it takes serialises an account's writers on PostgreSQL, and SQLite's write lock already
-does. The rows then go in with one multi-row insert, so a committed change always has its
-events and a rolled-back one never does.
+does. The rows go in within the same transaction, so a committed change always has its events
+and a rolled-back one never does.
+
+On PostgreSQL the counter update, the rows, their webhook deliveries and the NOTIFY are one
+statement, sent in the round trip that commits (db/pipeline.py): the counter's row lock, which
+orders an account's writers, is held only while the database runs that statement and its
+COMMIT, never across a network round trip. What a reader relies on is unchanged (events/feed.py):
+a counter value is visible only once its transaction has committed, and every writer with a
+lower seq committed before it.
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, exists, insert, select, text
+import orjson
+from sqlalchemy import Integer, Uuid, bindparam, exists, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from taskmaster_server.db import pipeline
 from taskmaster_server.db.models import Event, EventCounter, Webhook
-from taskmaster_server.db.types import utcnow
+from taskmaster_server.db.types import UTCDateTime, utcnow
+from taskmaster_server.webhooks.dispatch import enqueue_deliveries
 
 __all__ = ["NOTIFY_CHANNEL", "DomainEvent", "Mark", "record"]
 
@@ -80,17 +91,101 @@ def _reserve(session: Session, account_id: uuid.UUID, count: int) -> tuple[int, 
     return int(last), bool(has_hooks)
 
 
-def record(session: Session, events: Sequence[DomainEvent]) -> tuple[list[Event], list[Mark]]:
-    """Insert ``events`` in order with fresh seqs.
+def record(session: Session, events: Sequence[DomainEvent], *, commit: bool = False) -> list[Mark]:
+    """Insert ``events`` in order with fresh seqs, and queue their webhook deliveries.
 
-    Returns the rows of the accounts that have an enabled webhook (what deliveries are queued
-    for; the others go in as plain values, without building ORM objects) and one mark per
-    account.
+    With ``commit`` (PostgreSQL, with a pipeline attached: db/pipeline.py), the last account's
+    statement carries the transaction's COMMIT in the same round trip, so the counter's row
+    lock is held for no round trip at all. Returns one mark per account.
     """
     by_account: dict[uuid.UUID, list[DomainEvent]] = {}
     for item in events:
         by_account.setdefault(item.account_id, []).append(item)
     now = utcnow()
+    if session.get_bind().dialect.name == "postgresql":
+        marks: list[Mark] = []
+        accounts = list(by_account.items())
+        for position, (account_id, items) in enumerate(accounts):
+            params = {
+                "account_id": account_id,
+                "account": str(account_id),
+                "count": len(items),
+                "now": now,
+                "events": _events_json(items),
+                "channel": NOTIFY_CHANNEL,
+            }
+            if commit and position == len(accounts) - 1:
+                rows = pipeline.commit_after(session, _RECORD_PG, params)
+            else:
+                rows = session.execute(_RECORD_PG, params).all()
+            marks.append((account_id, int(rows[0][0])))
+        return marks
+    return _record_rows(session, by_account, now)
+
+
+def _events_json(items: list[DomainEvent]) -> str:
+    return _dumps(
+        [
+            {
+                "id": str(uuid.uuid4()),
+                "type": item.type,
+                "project_id": str(item.project_id) if item.project_id else None,
+                "data": item.data,
+            }
+            for item in items
+        ]
+    )
+
+
+def _dumps(value: Any) -> str:
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        # orjson stops at 64-bit integers; metadata may hold bigger ones.
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+# One statement for all of an account's events: the seqs, the rows, their webhook deliveries
+# and the NOTIFY. The counter update comes last in the transaction (in the round trip that
+# commits it), and a rolled-back transaction takes all of it with it.
+_RECORD_PG = text(
+    """
+WITH counter AS (
+    INSERT INTO event_counters AS c (account_id, last_seq) VALUES (:account_id, :count)
+    ON CONFLICT (account_id) DO UPDATE SET last_seq = c.last_seq + EXCLUDED.last_seq
+    RETURNING c.last_seq
+), items AS (
+    SELECT (x.item->>'id')::uuid AS id, x.item->>'type' AS type,
+           (x.item->>'project_id')::uuid AS project_id, x.item->'data' AS data, x.ord
+    FROM jsonb_array_elements(CAST(:events AS jsonb)) WITH ORDINALITY AS x(item, ord)
+), written AS (
+    INSERT INTO events (id, account_id, seq, type, project_id, occurred_at, data)
+    SELECT items.id, :account_id, counter.last_seq - :count + items.ord, items.type,
+           items.project_id, :now, items.data
+    FROM counter, items
+    RETURNING id, type
+), queued AS (
+    INSERT INTO webhook_deliveries
+        (id, webhook_id, account_id, event_id, event_type, status, attempts, created_at,
+         next_attempt_at)
+    SELECT gen_random_uuid(), w.id, :account_id, written.id, written.type, 'pending', 0,
+           :now, :now
+    FROM written JOIN webhooks AS w
+      ON w.account_id = :account_id AND w.enabled AND w.events @> jsonb_build_array(written.type)
+)
+SELECT last_seq, pg_notify(:channel, :account || ':' || last_seq) FROM counter
+"""
+).bindparams(
+    bindparam("account_id", type_=Uuid()),
+    bindparam("count", type_=Integer()),
+    bindparam("now", type_=UTCDateTime()),
+)
+
+
+def _record_rows(
+    session: Session, by_account: dict[uuid.UUID, list[DomainEvent]], now: Any
+) -> list[Mark]:
+    """SQLite: reserve, insert, queue deliveries (its write lock already serialises)."""
     values: list[dict[str, Any]] = []
     hooked_rows: list[Event] = []
     marks: list[Mark] = []
@@ -112,14 +207,8 @@ def record(session: Session, events: Sequence[DomainEvent]) -> tuple[list[Event]
                 hooked_rows.append(Event(**row))
         marks.append((account_id, last))
     session.execute(insert(Event), values)
-    if session.get_bind().dialect.name == "postgresql":
-        # NOTIFY is transactional: listeners hear it only if (and when) this commits.
-        for account_id, last in marks:
-            session.execute(
-                text("SELECT pg_notify(:channel, :payload)"),
-                {"channel": NOTIFY_CHANNEL, "payload": f"{account_id}:{last}"},
-            )
-    return hooked_rows, marks
+    enqueue_deliveries(session, hooked_rows)
+    return marks
 
 
 def latest_seq(session: Session, account_id: uuid.UUID) -> int:

@@ -14,10 +14,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import timedelta
-from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
+from sqlalchemy.orm import joinedload
 
 from taskmaster_server.db.models import Project, Task, TaskTag
 from taskmaster_server.db.session import Database
@@ -165,40 +165,10 @@ def _project_resolver(
 
 
 def _default_project(tx: Transaction, actor: Actor) -> uuid.UUID:
-    found = tx.session.scalar(
-        select(Project.id).where(
-            Project.account_id == actor.account_id, Project.is_default.is_(True)
-        )
-    )
+    found = tasks.default_project(tx, actor.account_id)
     if found is None:
         raise Problem("conflict", "This account has no default project; name a project_id.")
     return found
-
-
-def _new_row(actor: Actor, project_id: uuid.UUID, body: dict[str, Any], now: Any) -> dict[str, Any]:
-    """The `tasks` row for a create item, by mapped attribute name."""
-    status = body.get("status", "pending")
-    return {
-        "id": uuid.uuid4(),
-        "account_id": actor.account_id,
-        "project_id": project_id,
-        "title": body["title"],
-        "description": body.get("description"),
-        "status": status,
-        "priority": serialize.PRIORITY_RANK[body.get("priority", "medium")],
-        "tags": list(body.get("tags", [])),
-        "due_at": tasks.parse_time(body.get("due_at")),
-        "meta": dict(body.get("metadata") or {}),
-        "version": 1,
-        "created_at": now,
-        "updated_at": now,
-        "completed_at": now if status == "done" else None,
-    }
-
-
-def _as_task(row: dict[str, Any]) -> Task:
-    # serialize.task only reads attributes: a plain namespace spares building an ORM object.
-    return cast(Task, SimpleNamespace(**row, subtasks=[]))
 
 
 def create_action(actor: Actor) -> BatchAction:
@@ -216,29 +186,36 @@ def create_action(actor: Actor) -> BatchAction:
                 continue
             # One microsecond apart: a batch lists in request order under the default
             # created_at sort instead of in the random order of its ids.
-            row = _new_row(actor, project_id, body, now + timedelta(microseconds=len(rows)))
+            row = tasks.new_row(actor, project_id, body, now + timedelta(microseconds=len(rows)))
             rows.append(row)
             tag_rows.extend(
                 {"task_id": row["id"], "tag": tag, "account_id": actor.account_id}
                 for tag in row["tags"]
             )
-            data = serialize.task(_as_task(row))
+            data = serialize.task(tasks.as_task(row))
             tx.emit("task.created", actor.account_id, project_id, {"object": data})
             out[index] = (201, data["id"], data)
+        # Nothing to read back: the rows ride with the commit's round trip (db/pipeline.py).
         if rows:
-            tx.session.execute(insert(Task), rows)
+            tx.defer(insert(Task), rows)
         if tag_rows:
-            tx.session.execute(insert(TaskTag), tag_rows)
+            tx.defer(insert(TaskTag), tag_rows)
         return out
 
     return action
 
 
+_TASKS = cast(Table, Task.__table__)
+
+# The batch's tasks with their subtasks in one query; only the task rows are locked.
+_LOCKED = select(Task).options(joinedload(Task.subtasks)).with_for_update(of=Task)
+
+
 def _locked(tx: Transaction, actor: Actor, ids: set[uuid.UUID]) -> dict[uuid.UUID, Task]:
     """The batch's tasks of this account, locked (and kept in the session for the items)."""
     found = tx.session.scalars(
-        select(Task).where(Task.account_id == actor.account_id, Task.id.in_(ids)).with_for_update()
-    )
+        _LOCKED.where(Task.account_id == actor.account_id, Task.id.in_(ids))
+    ).unique()
     return {task.id: task for task in found}
 
 
@@ -256,8 +233,8 @@ def update_action(actor: Actor) -> BatchAction:
             except Problem as problem:
                 out[index] = problem
                 continue
+            tasks.defer_changes(tx, task)
             out[index] = (200, str(task.id), serialize.task(task))
-        tx.session.flush()  # one round of UPDATEs for the whole batch
         return out
 
     return action
@@ -265,23 +242,32 @@ def update_action(actor: Actor) -> BatchAction:
 
 def delete_action(actor: Actor) -> BatchAction:
     def action(tx: Transaction, items: list[tuple[int, Any]]) -> dict[int, ItemResult]:
-        found = _locked(tx, actor, {uuid.UUID(item) for _, item in items})
+        found: dict[uuid.UUID, uuid.UUID] = dict(
+            iter(
+                tx.session.execute(
+                    select(Task.id, Task.project_id)
+                    .where(
+                        Task.account_id == actor.account_id,
+                        Task.id.in_({uuid.UUID(item) for _, item in items}),
+                    )
+                    .with_for_update()
+                ).tuples()
+            )
+        )
         out: dict[int, ItemResult] = {}
         gone: list[uuid.UUID] = []
         for index, item in items:
             task_id = uuid.UUID(item)
-            task = found.pop(task_id, None)  # popped: the same id twice is a 404 the 2nd time
-            if task is None:
+            if task_id not in found:  # popped below: the same id twice is a 404 the 2nd time
                 out[index] = tasks.not_found(task_id)
                 continue
+            project_id = found.pop(task_id)
             gone.append(task_id)
-            tx.emit("task.deleted", actor.account_id, task.project_id, {"id": str(task_id)})
+            tx.emit("task.deleted", actor.account_id, project_id, {"id": str(task_id)})
             out[index] = (204, str(task_id), None)
         if gone:
             # Subtasks and tag rows go with them (ON DELETE CASCADE).
-            tx.session.execute(
-                delete(Task).where(Task.id.in_(gone)).execution_options(synchronize_session=False)
-            )
+            tx.defer(delete(_TASKS).where(_TASKS.c.id.in_(gone)))
         return out
 
     return action

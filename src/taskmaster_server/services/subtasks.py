@@ -7,9 +7,10 @@ version (and ETag) too.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, inspect
+from sqlalchemy import delete as sql_delete
 
 from taskmaster_server.db.models import SubTask, Task
 from taskmaster_server.db.session import Database
@@ -17,11 +18,14 @@ from taskmaster_server.db.types import utcnow
 from taskmaster_server.problems import Problem
 from taskmaster_server.services import serialize
 from taskmaster_server.services.actors import Actor
+from taskmaster_server.services.tasks import defer_changes, locked_task, touch
 from taskmaster_server.services.tasks import get as get_task
-from taskmaster_server.services.tasks import locked_task, touch
 from taskmaster_server.services.transaction import Transaction, write
 
 __all__ = ["create", "delete", "list_for_task", "update"]
+
+_SUBTASKS = cast(Table, SubTask.__table__)
+_SUBTASK_FIELDS = ("id", "task_id", "title", "status", "position", "created_at", "updated_at")
 
 
 def list_for_task(db: Database, actor: Actor, task_id: uuid.UUID) -> list[dict[str, Any]]:
@@ -29,26 +33,24 @@ def list_for_task(db: Database, actor: Actor, task_id: uuid.UUID) -> list[dict[s
     return [serialize.subtask(s) for s in task.subtasks]
 
 
-def _ordered(tx: Transaction, task: Task) -> list[SubTask]:
-    return list(
-        tx.session.scalars(
-            select(SubTask)
-            .where(SubTask.task_id == task.id)
-            .order_by(SubTask.position, SubTask.created_at)
-        )
-    )
+def _ordered(task: Task) -> list[SubTask]:
+    # Loaded with the locked task (locked_task): no query of its own.
+    return sorted(task.subtasks, key=lambda item: (item.position, item.created_at))
 
 
-def _renumber(items: list[SubTask]) -> None:
+def _renumber(tx: Transaction, items: list[SubTask]) -> None:
     for position, item in enumerate(items):
         if item.position != position:
             item.position = position
+            if inspect(item).persistent:
+                defer_changes(tx, item)
 
 
 def _changed(tx: Transaction, actor: Actor, task: Task, kind: str, data: dict[str, Any]) -> None:
+    # Every row changed here is under the task's lock: the UPDATEs, like the subtask's own
+    # INSERT or DELETE, ride with the commit's round trip (db/pipeline.py).
     touch(task)
-    tx.session.flush()
-    tx.session.refresh(task, ["subtasks"])
+    defer_changes(tx, task)
     tx.emit(kind, actor.account_id, task.project_id, data)
 
 
@@ -56,7 +58,7 @@ def create(db: Database, actor: Actor, task_id: uuid.UUID, body: dict[str, Any])
     actor.require_writer()
     with write(db) as tx:
         task = locked_task(tx, actor, task_id)
-        items = _ordered(tx, task)
+        items = _ordered(task)
         position = min(body.get("position", len(items)), len(items))
         now = utcnow()
         subtask = SubTask(
@@ -69,9 +71,12 @@ def create(db: Database, actor: Actor, task_id: uuid.UUID, body: dict[str, Any])
             updated_at=now,
         )
         items.insert(position, subtask)
-        tx.session.add(subtask)
-        _renumber(items)
+        _renumber(tx, items)
         data = serialize.subtask(subtask)
+        tx.defer(
+            insert(SubTask),
+            [{name: getattr(subtask, name) for name in _SUBTASK_FIELDS}],
+        )
         _changed(tx, actor, task, "subtask.created", {"object": data})
         return data
 
@@ -79,7 +84,7 @@ def create(db: Database, actor: Actor, task_id: uuid.UUID, body: dict[str, Any])
 def _locked_subtask(
     tx: Transaction, task: Task, subtask_id: uuid.UUID
 ) -> tuple[list[SubTask], SubTask]:
-    items = _ordered(tx, task)
+    items = _ordered(task)
     for item in items:
         if item.id == subtask_id:
             return items, item
@@ -100,11 +105,12 @@ def update(
         if "position" in patch:
             items.remove(subtask)
             items.insert(min(patch["position"], len(items)), subtask)
-            _renumber(items)
+            _renumber(tx, items)
         after = serialize.subtask(subtask)
         changes = {k: {"old": before[k], "new": after[k]} for k in after if before[k] != after[k]}
         if changes:
             subtask.updated_at = utcnow()
+            defer_changes(tx, subtask)
             after = serialize.subtask(subtask)
             _changed(tx, actor, task, "subtask.updated", {"object": after, "changes": changes})
         return after
@@ -116,7 +122,7 @@ def delete(db: Database, actor: Actor, task_id: uuid.UUID, subtask_id: uuid.UUID
         task = locked_task(tx, actor, task_id)
         items, subtask = _locked_subtask(tx, task, subtask_id)
         items.remove(subtask)
-        tx.session.delete(subtask)
-        tx.session.flush()
-        _renumber(items)
+        tx.session.expunge(subtask)
+        tx.defer(sql_delete(_SUBTASKS).where(_SUBTASKS.c.id == subtask_id))
+        _renumber(tx, items)
         _changed(tx, actor, task, "subtask.deleted", {"id": str(subtask_id)})

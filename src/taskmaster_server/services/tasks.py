@@ -14,9 +14,11 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import Engine, Table, bindparam, insert, inspect, select
 from sqlalchemy import delete as sql_delete
+from sqlalchemy import update as sql_update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from taskmaster_server.db.models import Project, SubTask, Task, TaskTag
 from taskmaster_server.db.session import Database
@@ -29,12 +31,16 @@ from taskmaster_server.services.transaction import Transaction, write
 
 __all__ = [
     "apply_update",
+    "as_task",
     "create",
     "create_in",
+    "default_project",
+    "defer_changes",
     "delete",
     "delete_in",
     "get",
     "locked_task",
+    "new_row",
     "parse_time",
     "read",
     "touch",
@@ -64,7 +70,7 @@ _DEFAULT_PROJECTS: weakref.WeakKeyDictionary[Engine, OrderedDict[uuid.UUID, uuid
 _DEFAULT_PROJECTS_SIZE = 10_000
 
 
-def _default_project(tx: Transaction, account_id: uuid.UUID) -> uuid.UUID | None:
+def default_project(tx: Transaction, account_id: uuid.UUID) -> uuid.UUID | None:
     known = _DEFAULT_PROJECTS.setdefault(tx.session.get_bind().engine, OrderedDict())
     found = known.get(account_id)
     if found is None:
@@ -81,7 +87,7 @@ def _default_project(tx: Transaction, account_id: uuid.UUID) -> uuid.UUID | None
 def _project_id(tx: Transaction, actor: Actor, raw: str | None) -> uuid.UUID:
     session = tx.session
     if raw is None:
-        found = _default_project(tx, actor.account_id)
+        found = default_project(tx, actor.account_id)
         if found is None:
             raise Problem("conflict", "This account has no default project; name a project_id.")
         return found
@@ -92,36 +98,57 @@ def _project_id(tx: Transaction, actor: Actor, raw: str | None) -> uuid.UUID:
     return project_id
 
 
-def _set_tags(tx: Transaction, task: Task, tags: list[str], *, new: bool = False) -> None:
+_TAGS = cast(Table, TaskTag.__table__)
+
+
+def _set_tags(tx: Transaction, task: Any, tags: list[str], *, new: bool = False) -> None:
+    # Deferred (db/pipeline.py): the tag rows ride with the write's next round trip.
     if not new:
-        tx.session.execute(sql_delete(TaskTag).where(TaskTag.task_id == task.id))
-    tx.session.add_all(TaskTag(task_id=task.id, tag=t, account_id=task.account_id) for t in tags)
+        tx.defer(sql_delete(_TAGS).where(_TAGS.c.task_id == task.id))
+    if tags:
+        tx.defer(
+            insert(_TAGS),
+            [{"task_id": task.id, "tag": t, "account_id": task.account_id} for t in tags],
+        )
     task.tags = list(tags)
 
 
-def create_in(tx: Transaction, actor: Actor, body: dict[str, Any]) -> Task:
-    now = utcnow()
+def new_row(
+    actor: Actor, project_id: uuid.UUID, body: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    """The ``tasks`` row of a create, by mapped attribute name."""
     status = body.get("status", "pending")
-    task = Task(
-        id=uuid.uuid4(),
-        account_id=actor.account_id,
-        project_id=_project_id(tx, actor, body.get("project_id")),
-        title=body["title"],
-        description=body.get("description"),
-        status=status,
-        priority=serialize.PRIORITY_RANK[body.get("priority", "medium")],
-        tags=[],
-        due_at=parse_time(body.get("due_at")),
-        meta=dict(body.get("metadata") or {}),
-        version=1,
-        created_at=now,
-        updated_at=now,
-        completed_at=now if status == "done" else None,
-        subtasks=[],
-    )
-    tx.session.add(task)
-    _set_tags(tx, task, body.get("tags", []), new=True)
-    tx.session.flush()
+    return {
+        "id": uuid.uuid4(),
+        "account_id": actor.account_id,
+        "project_id": project_id,
+        "title": body["title"],
+        "description": body.get("description"),
+        "status": status,
+        "priority": serialize.PRIORITY_RANK[body.get("priority", "medium")],
+        "tags": list(body.get("tags", [])),
+        "due_at": parse_time(body.get("due_at")),
+        "meta": dict(body.get("metadata") or {}),
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+        "completed_at": now if status == "done" else None,
+    }
+
+
+def as_task(row: dict[str, Any]) -> Task:
+    # serialize.task only reads attributes: a plain namespace spares building an ORM object.
+    return cast(Task, SimpleNamespace(**row, subtasks=[]))
+
+
+def create_in(tx: Transaction, actor: Actor, body: dict[str, Any]) -> Task:
+    row = new_row(actor, _project_id(tx, actor, body.get("project_id")), body, utcnow())
+    # The id is made here and nothing is read back: the INSERTs wait for the commit's round
+    # trip (a project deleted meanwhile fails the commit on its foreign key, as it would have
+    # failed the INSERT).
+    tx.defer(insert(Task), [row])
+    task = as_task(row)
+    _set_tags(tx, task, row["tags"], new=True)
     tx.emit("task.created", actor.account_id, task.project_id, {"object": serialize.task(task)})
     return task
 
@@ -132,7 +159,7 @@ def create(db: Database, actor: Actor, body: dict[str, Any]) -> Task:
         return create_in(tx, actor, body)
 
 
-_TASKS = Task.__table__
+_TASKS = cast(Table, Task.__table__)
 _SUBTASKS = SubTask.__table__
 _SUBTASK_NAMES = [c.name for c in _SUBTASKS.c]
 # GET /tasks/{id} without the ORM: the task and its subtasks in one Core query, serialised
@@ -185,15 +212,42 @@ def get(db: Database, actor: Actor, task_id: uuid.UUID, project_id: str | None =
         return task
 
 
-# Built once: building and keying the statement per write cost as much as running it.
-_LOCKED = select(Task).where(Task.id == bindparam("task_id")).with_for_update()
+# Built once: building and keying the statement per write cost as much as running it. The
+# subtasks come joined (one round trip, not a second SELECT); only the task row is locked.
+_LOCKED = (
+    select(Task)
+    .options(joinedload(Task.subtasks))
+    .where(Task.id == bindparam("task_id"))
+    .with_for_update(of=Task)
+)
 
 
 def locked_task(tx: Transaction, actor: Actor, task_id: uuid.UUID) -> Task:
-    task = tx.session.scalar(_LOCKED, {"task_id": task_id})
+    task = tx.session.scalars(_LOCKED, {"task_id": task_id}).unique().one_or_none()
     if task is None or task.account_id != actor.account_id:
         raise not_found(task_id)
     return task
+
+
+def defer_changes(tx: Transaction, row: Any) -> None:
+    """Write the changed columns of a loaded ``row`` (a task, a subtask) with the write's next
+    round trip instead of a flush of its own. Only for rows under this transaction's lock (the
+    task's, ``locked_task``) whose version was checked: the UPDATE cannot meet a concurrent
+    change. The object is left clean."""
+    state = inspect(row)
+    mapper = state.mapper
+    values: dict[Any, Any] = {}
+    for attr in mapper.column_attrs:
+        history = state.attrs[attr.key].history
+        if history.added:
+            values[attr.columns[0]] = history.added[0]
+    if not values:
+        return
+    table = cast(Table, mapper.local_table)
+    key = [column == state.identity[i] for i, column in enumerate(mapper.primary_key)]
+    tx.defer(sql_update(table).where(*key).values(values))
+    for column, value in values.items():
+        set_committed_value(row, mapper.get_property_by_column(column).key, value)
 
 
 def touch(task: Task) -> None:
@@ -254,7 +308,7 @@ def apply_update(
     flush: bool = True,
 ) -> Task:
     """Patch a task already locked by this transaction. A batch passes ``flush=False`` and
-    flushes all its items at once (every check here runs before the task is changed)."""
+    writes all its items at once (every check here runs before the task is changed)."""
     check_if_match(if_match, serialize.etag(task.id, task.version))
     changes: dict[str, dict[str, Any]] = {}
     before = serialize.task(task)
@@ -276,7 +330,7 @@ def apply_update(
         task.completed_at = None
     touch(task)
     if flush:
-        tx.session.flush()
+        defer_changes(tx, task)
     after = serialize.task(task)
     for name, change in changes.items():
         change["new"] = after[name]
@@ -299,9 +353,10 @@ def update(
 def delete_in(tx: Transaction, actor: Actor, task_id: uuid.UUID, if_match: str | None) -> None:
     task = locked_task(tx, actor, task_id)
     check_if_match(if_match, serialize.etag(task.id, task.version))
-    # Subtasks and tag rows go with it (ON DELETE CASCADE, and the ORM cascade for loaded ones).
-    tx.session.delete(task)
-    tx.session.flush()
+    # Subtasks and tag rows go with it (ON DELETE CASCADE); the loaded objects leave the
+    # session, and the DELETE waits for the commit's round trip.
+    tx.session.expunge(task)
+    tx.defer(sql_delete(_TASKS).where(_TASKS.c.id == task.id))
     tx.emit("task.deleted", actor.account_id, task.project_id, {"id": str(task.id)})
 
 

@@ -18,11 +18,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from taskmaster_server import crashpoints
+from taskmaster_server.db import pipeline
+from taskmaster_server.db.pipeline import Pending
 from taskmaster_server.db.session import Database
 from taskmaster_server.events import outbox
 from taskmaster_server.events.broker import publish_committed
 from taskmaster_server.events.outbox import DomainEvent, Mark
-from taskmaster_server.webhooks.dispatch import enqueue_deliveries
 
 __all__ = ["DomainEvent", "Transaction", "write"]
 
@@ -39,6 +40,21 @@ class Transaction:
     cache: dict[str, Any] = field(default_factory=dict)
     # Names this transaction's commit for the test-only crash points (crashpoints.py).
     checkpoint: str | None = None
+    # PostgreSQL: the statements deferred to the next round trip (db/pipeline.py).
+    pending: Pending | None = None
+
+    @property
+    def postgres(self) -> bool:
+        return self.pending is not None
+
+    def defer(self, statement: Any, params: Any = None) -> None:
+        """Execute a statement whose answer the write does not need (no rows back, nothing to
+        check): on PostgreSQL it goes in the next round trip the write makes anyway, at the
+        latest the commit's. Its errors fail the write as they would have at once."""
+        if self.pending is None:
+            self.session.execute(statement, params)
+        else:
+            pipeline.defer(self.session, statement, params)
 
     def emit(
         self,
@@ -63,7 +79,8 @@ def write(db: Database) -> Iterator[Transaction]:
     """Run a write: committed when the block ends, rolled back (events too) if it raises.
 
     The events emitted in the block are written to the outbox (and their webhook deliveries
-    queued) in the same transaction, just before the commit; stream listeners are woken after.
+    queued) in the same transaction, just before the commit (on PostgreSQL in the commit's own
+    round trip, with whatever the block deferred); stream listeners are woken after.
     Inside another write of ``db`` on this thread, the block is a SAVEPOINT of that one.
     """
     opened = _opened()
@@ -74,18 +91,21 @@ def write(db: Database) -> Iterator[Transaction]:
         return
     marks: list[Mark] = []
     with db.write() as session:
-        tx = Transaction(session)
+        tx = Transaction(session, pending=pipeline.attach(session))
         opened[id(db)] = tx
         try:
             yield tx
         finally:
             del opened[id(db)]
-        if tx.events:
-            hooked_rows, marks = outbox.record(session, tx.events)
-            enqueue_deliveries(session, hooked_rows)
+        # Nothing may be left for the session's commit to flush: on PostgreSQL the COMMIT
+        # rides with the last statement below.
+        session.flush()
         if tx.checkpoint:
-            session.flush()
             crashpoints.reach(f"{tx.checkpoint}-before-commit")
+        if tx.events:
+            marks = outbox.record(session, tx.events, commit=tx.pending is not None)
+        elif tx.pending is not None:
+            pipeline.flush_and_commit(session, tx.pending)
     if tx.checkpoint:
         crashpoints.reach(f"{tx.checkpoint}-after-commit")
     if marks:
