@@ -3,7 +3,8 @@
 `BaseClient` does everything that needs no I/O: configuration, reading a response into a model
 or an exception, `with_options` copies. The two shells only send: `_request` (one call),
 `close`; `_session.py` adds the login/refresh/logout methods. The methods users call come from the
-resource mixins in `_resources/` and `_bulk.py`, written once per shell around shared builders.
+generated namespaces and flat methods (`_generated/`, from the spec), `_bulk.py` and
+`_session.py`.
 
 Raw generated endpoints share the client's authenticated, retrying httpx client:
 
@@ -29,16 +30,11 @@ from ._connection_errors import connection_error
 from ._connections import CertTypes, Pool, open_pool
 from ._cookies import SetCookieJar
 from ._exceptions import APIResponseValidationError, InvalidRequestError, error_from_response
+from ._generated._client import RESOURCES, AsyncGeneratedMethods, GeneratedMethods
 from ._json import PARSE_ERRORS, check_constants
 from ._logs import setup_logging
 from ._options import NO_OPTIONS, RAW_OPTION, merge_options
 from ._params import to_uuid
-from ._resources.accounts import AccountsMixin, AsyncAccountsMixin
-from ._resources.events import AsyncEventsMixin, EventsMixin
-from ._resources.projects import AsyncProjectsMixin, ProjectsMixin
-from ._resources.subtasks import AsyncSubtasksMixin, SubtasksMixin
-from ._resources.tasks import AsyncTasksMixin, TasksMixin
-from ._resources.webhooks import AsyncWebhooksMixin, WebhooksMixin
 from ._retry import DEFAULT_RETRY_ON, AsyncRetryTransport, RetryPolicy, RetryTransport
 from ._session import AsyncSessionMixin, SessionMixin
 from ._types import NOT_GIVEN, NotGiven
@@ -50,7 +46,12 @@ if TYPE_CHECKING:
     from taskmaster_api import Client
 
     from ._auth import TokenAuth
-    from ._raw_views import AsyncTaskMasterClientWithRawResponse, TaskMasterClientWithRawResponse
+    from ._raw_views import (
+        AsyncTaskMasterClientWithRawResponse,
+        AsyncTaskMasterClientWithStreamingResponse,
+        TaskMasterClientWithRawResponse,
+        TaskMasterClientWithStreamingResponse,
+    )
     from ._response import RawCapture
     from ._tokens import TokenStore
     from ._types import TimeoutTypes
@@ -142,6 +143,8 @@ class BaseClient:
         Tokens, ETags and (for the same `api_url`) the connection pool stay shared.
         """
         clone = copy.copy(self)
+        for name in RESOURCES:  # cached namespaces send through the client they were made on
+            clone.__dict__.pop(name, None)
         clone._headers = {**self._headers, **(headers or {})}
         if account_id is not None:
             clone._headers["X-Account-ID"] = str(to_uuid(account_id, "account_id"))
@@ -231,17 +234,7 @@ class BaseClient:
         return parsed
 
 
-class TaskMasterClient(
-    BaseClient,
-    TasksMixin,
-    SubtasksMixin,
-    ProjectsMixin,
-    AccountsMixin,
-    WebhooksMixin,
-    EventsMixin,
-    BulkMixin,
-    SessionMixin,
-):
+class TaskMasterClient(BaseClient, GeneratedMethods, BulkMixin, SessionMixin):
     """The synchronous Task Master client. Use it as a context manager, or call `close()`.
 
     Authenticate with `token=`, `refresh_token=`, `email=`+`password=`, the environment
@@ -348,6 +341,14 @@ class TaskMasterClient(
         return TaskMasterClientWithRawResponse(self)
 
     @property
+    def with_streaming_response(self) -> TaskMasterClientWithStreamingResponse:
+        """The same methods as context managers over the response, its body unread until you
+        read it: `with client.with_streaming_response.list_tasks() as r: r.iter_bytes()`."""
+        from ._raw_views import TaskMasterClientWithStreamingResponse
+
+        return TaskMasterClientWithStreamingResponse(self)
+
+    @property
     def raw(self) -> Client:
         """A generated `taskmaster_api.Client` bound to this client's httpx client.
 
@@ -363,14 +364,14 @@ class TaskMasterClient(
     def _request(self, call: Call[T], options: Mapping[str, Any] = NO_OPTIONS) -> T:
         kwargs, timeout, capture = self._options_of(call, options)
         try:
-            if isinstance(timeout, NotGiven):
+            if capture is not None:  # with_raw_response / with_streaming_response
+                response = capture.send(self._http, kwargs, timeout)
+            elif isinstance(timeout, NotGiven):
                 response = self._http.request(**kwargs)
             else:
                 response = self._http.request(**kwargs, timeout=timeout)
         except httpx.HTTPError as exc:
             raise connection_error(exc) from exc
-        if capture is not None:
-            capture.record(response)
         return self._finish(call, response)
 
     def close(self) -> None:
@@ -396,17 +397,7 @@ class TaskMasterClient(
         self.close()
 
 
-class AsyncTaskMasterClient(
-    BaseClient,
-    AsyncTasksMixin,
-    AsyncSubtasksMixin,
-    AsyncProjectsMixin,
-    AsyncAccountsMixin,
-    AsyncWebhooksMixin,
-    AsyncEventsMixin,
-    AsyncBulkMixin,
-    AsyncSessionMixin,
-):
+class AsyncTaskMasterClient(BaseClient, AsyncGeneratedMethods, AsyncBulkMixin, AsyncSessionMixin):
     """The asyncio Task Master client: every method of `TaskMasterClient`, awaitable.
 
     Use `async with`, or `await client.aclose()`, within one event loop (its connections and
@@ -502,6 +493,13 @@ class AsyncTaskMasterClient(
         return AsyncTaskMasterClientWithRawResponse(self)
 
     @property
+    def with_streaming_response(self) -> AsyncTaskMasterClientWithStreamingResponse:
+        """The same methods as async context managers over the unread response."""
+        from ._raw_views import AsyncTaskMasterClientWithStreamingResponse
+
+        return AsyncTaskMasterClientWithStreamingResponse(self)
+
+    @property
     def raw(self) -> Client:
         """A generated `taskmaster_api.Client` bound to this client's httpx client; pass it to
         `taskmaster_api.api.<tag>.<operation>.asyncio_detailed(...)`."""
@@ -514,14 +512,14 @@ class AsyncTaskMasterClient(
     async def _request(self, call: Call[T], options: Mapping[str, Any] = NO_OPTIONS) -> T:
         kwargs, timeout, capture = self._options_of(call, options)
         try:
-            if isinstance(timeout, NotGiven):
+            if capture is not None:  # with_raw_response / with_streaming_response
+                response = await capture.asend(self._http, kwargs, timeout)
+            elif isinstance(timeout, NotGiven):
                 response = await self._http.request(**kwargs)
             else:
                 response = await self._http.request(**kwargs, timeout=timeout)
         except httpx.HTTPError as exc:
             raise connection_error(exc) from exc
-        if capture is not None:
-            capture.record(response)
         return self._finish(call, response)
 
     async def aclose(self) -> None:
