@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,44 @@ def builder_args(op: Operation) -> list[str]:
     if op.account:
         args.append("account_id")
     return args
+
+
+def docstring(op: Operation, flavor: str) -> str:
+    """The spec's summary, description and parameter descriptions, and what the SDK adds."""
+    text = op.doc
+    notes = []
+    if op.filters:
+        notes.append(f"filters: the same filters as one `{op.filters}` dict (keywords win).")
+    if op.body is not None and op.body.kind == "model":
+        notes.append(
+            f"{op.body.arg}: a `{op.body.params}` dict or a `{op.body.model}`; or give its "
+            "fields as keywords."
+        )
+    if op.if_match and op.if_match != "str":
+        notes.append(
+            f"if_match: an ETag, or a `{op.if_match}` this client returned: the call is "
+            "conditional (`PreconditionFailedError` if it changed since)."
+        )
+    if op.if_none_match:
+        notes.append(
+            f"if_none_match: a `{op.model}` this client returned: when nothing changed the "
+            "server answers 304 and it is returned as is."
+        )
+    if op.account:
+        notes.append("account_id: act in this account (`X-Account-ID`).")
+    if notes:
+        lines = [] if "Parameters:" in text else ["Parameters:"]
+        for note in notes:
+            lines.append(textwrap.fill(note, 88, initial_indent="  ", subsequent_indent="    "))
+        text += ("\n" if "Parameters:" in text else "\n\n") + "\n".join(lines)
+    if op.result == "page":
+        first = (
+            "`await` it for the first page, or `async for` over"
+            if flavor == "async"
+            else ("Fetches the first page now; iterating the result fetches the rest of")
+        )
+        text += f"\n\n{first} the items as needed."
+    return text
 
 
 def builder_needs(op: Operation) -> list[str]:
@@ -101,6 +140,10 @@ def render(spec_path: Path, out: Path) -> None:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["builder_args"] = builder_args
+    env.filters["append"] = lambda text, suffix: f"{text}{suffix}"
+    env.filters["rename"] = lambda a: {"if_match": "etag", "if_none_match": "tag"}.get(a, a)
+    env.filters["convert"] = lambda p, var: re.sub(r"\bv\b", var, p.convert)
+    env.filters["docstring"] = docstring
     env.filters["builder_needs"] = builder_needs
     files: dict[str, str] = {}
     dicts = typed_dicts(resources, reader)

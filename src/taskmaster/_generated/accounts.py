@@ -69,13 +69,10 @@ def _list_accounts_call(params: dict[str, Any]) -> Call[builtins.list[AccountMem
     )
 
 
-def _get_account(
-    account_id: Any,
-) -> dict[str, Any]:
+def _get_account(account_id: Any) -> dict[str, Any]:
     """The `get_account` endpoint's arguments from the method's."""
     params: dict[str, Any] = {}
-    v = account_id
-    params["account_id"] = ref(v, "account_id")
+    params["account_id"] = ref(account_id, "account_id")
     return params
 
 
@@ -132,9 +129,7 @@ class Accounts(SyncResource):
         Parameters:
           account_id: The account's id.
         """
-        params = _get_account(
-            account_id,
-        )
+        params = _get_account(account_id)
         return self._request(_get_account_call(params), options)
 
 

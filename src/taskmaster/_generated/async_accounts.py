@@ -81,9 +81,7 @@ class AsyncAccounts(AsyncResource):
         Parameters:
           account_id: The account's id.
         """
-        params = _get_account(
-            account_id,
-        )
+        params = _get_account(account_id)
         return await self._request(_get_account_call(params), options)
 
 

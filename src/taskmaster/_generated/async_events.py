@@ -76,14 +76,11 @@ class AsyncEvents(AsyncEventsLib, AsyncResource):
           types: Only these event types.
           project_id: Only events of this project.
           limit: Page size.
+          account_id: act in this account (`X-Account-ID`).
+
+        `await` it for the first page, or `async for` over the items as needed.
         """
-        params = _list_events(
-            after,
-            types,
-            project_id,
-            limit,
-            account_id,
-        )
+        params = _list_events(after, types, project_id, limit, account_id)
         return AsyncPager(
             lambda: self._request(_list_events_call(params), options),
             lambda p: self._request(_list_events_call(p), options),
@@ -100,10 +97,11 @@ class AsyncEvents(AsyncEventsLib, AsyncResource):
 
         For clients that cannot set headers on a WebSocket handshake (browsers): connect to
         `/api/v1/events/ws?ticket=<ticket>` before `expires_at`. A ticket works once.
+
+        Parameters:
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _create_event_stream_ticket(
-            account_id,
-        )
+        params = _create_event_stream_ticket(account_id)
         return await self._request(_create_event_stream_ticket_call(params), options)
 
 

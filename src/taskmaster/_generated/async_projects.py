@@ -72,12 +72,11 @@ class AsyncProjects(AsyncResource):
         Parameters:
           limit: Page size.
           cursor: The `next_cursor` of the previous page.
+          account_id: act in this account (`X-Account-ID`).
+
+        `await` it for the first page, or `async for` over the items as needed.
         """
-        params = _list_projects(
-            limit,
-            cursor,
-            account_id,
-        )
+        params = _list_projects(limit, cursor, account_id)
         return AsyncPager(
             lambda: self._request(_list_projects_call(params), options),
             lambda p: self._request(_list_projects_call(p), options),
@@ -94,13 +93,14 @@ class AsyncProjects(AsyncResource):
         account_id: Id | None = None,
         **options: Unpack[WriteOptions],
     ) -> Project:
-        """Create a project."""
-        params = _create_project(
-            project,
-            name,
-            description,
-            account_id,
-        )
+        """Create a project.
+
+        Parameters:
+          project: a `ProjectCreateParams` dict or a `ProjectCreate`; or give its fields as
+            keywords.
+          account_id: act in this account (`X-Account-ID`).
+        """
+        params = _create_project(project, name, description, account_id)
         return await self._request(_create_project_call(params), options)
 
     @operation("get_project")
@@ -115,11 +115,9 @@ class AsyncProjects(AsyncResource):
 
         Parameters:
           project_id: The project's id.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _get_project(
-            project_id,
-            account_id,
-        )
+        params = _get_project(project_id, account_id)
         return await self._request(_get_project_call(params), options)
 
     @operation("update_project")
@@ -141,16 +139,14 @@ class AsyncProjects(AsyncResource):
 
         Parameters:
           project_id: The project's id.
+          changes: a `ProjectUpdateParams` dict or a `ProjectUpdate`; or give its fields as
+            keywords.
+          if_match: an ETag, or a `Project` this client returned: the call is conditional
+            (`PreconditionFailedError` if it changed since).
+          account_id: act in this account (`X-Account-ID`).
         """
         etag = None if if_match is None else self._etag_for(if_match, "update_project")
-        params = _update_project(
-            project_id,
-            changes,
-            name,
-            description,
-            etag,
-            account_id,
-        )
+        params = _update_project(project_id, changes, name, description, etag, account_id)
         return await self._request(_update_project_call(params), options)
 
     @operation("delete_project")
@@ -169,13 +165,12 @@ class AsyncProjects(AsyncResource):
 
         Parameters:
           project_id: The project's id.
+          if_match: an ETag, or a `Project` this client returned: the call is conditional
+            (`PreconditionFailedError` if it changed since).
+          account_id: act in this account (`X-Account-ID`).
         """
         etag = None if if_match is None else self._etag_for(if_match, "delete_project")
-        params = _delete_project(
-            project_id,
-            etag,
-            account_id,
-        )
+        params = _delete_project(project_id, etag, account_id)
         await self._request(_delete_project_call(params), options)
 
 

@@ -35,7 +35,12 @@ from .subtasks import (
 if TYPE_CHECKING:
     from typing import Unpack
 
-    from taskmaster_api.models import SubTask, SubTaskCreate, SubTaskUpdate, TaskStatus
+    from taskmaster_api.models import (
+        SubTask,
+        SubTaskCreate,
+        SubTaskUpdate,
+        TaskStatus,
+    )
 
     from .._options import RequestOptions, WriteOptions
     from ._params import SubTaskCreateParams, SubTaskUpdateParams
@@ -68,11 +73,9 @@ class AsyncSubtasks(AsyncResource):
 
         Parameters:
           task_id: The task's id.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _list_subtasks(
-            task_id,
-            account_id,
-        )
+        params = _list_subtasks(task_id, account_id)
         return await self._request(_list_subtasks_call(params), options)
 
     @operation("create_subtask")
@@ -94,15 +97,11 @@ class AsyncSubtasks(AsyncResource):
 
         Parameters:
           task_id: The task's id.
+          subtask: a `SubTaskCreateParams` dict or a `SubTaskCreate`; or give its fields as
+            keywords.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _create_subtask(
-            task_id,
-            subtask,
-            title,
-            status,
-            position,
-            account_id,
-        )
+        params = _create_subtask(task_id, subtask, title, status, position, account_id)
         return await self._request(_create_subtask_call(params), options)
 
     @operation("update_subtask")
@@ -126,16 +125,11 @@ class AsyncSubtasks(AsyncResource):
         Parameters:
           task_id: The task's id.
           subtask_id: The subtask's id.
+          changes: a `SubTaskUpdateParams` dict or a `SubTaskUpdate`; or give its fields as
+            keywords.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _update_subtask(
-            task_id,
-            subtask_id,
-            changes,
-            title,
-            status,
-            position,
-            account_id,
-        )
+        params = _update_subtask(task_id, subtask_id, changes, title, status, position, account_id)
         return await self._request(_update_subtask_call(params), options)
 
     @operation("delete_subtask")
@@ -152,12 +146,9 @@ class AsyncSubtasks(AsyncResource):
         Parameters:
           task_id: The task's id.
           subtask_id: The subtask's id.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _delete_subtask(
-            task_id,
-            subtask_id,
-            account_id,
-        )
+        params = _delete_subtask(task_id, subtask_id, account_id)
         await self._request(_delete_subtask_call(params), options)
 
 

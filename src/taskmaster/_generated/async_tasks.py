@@ -122,6 +122,10 @@ class AsyncTasks(AsyncResource):
           limit: Page size.
           cursor: The `next_cursor` of the previous page.
           offset: Skip this many items (page-number interfaces); not combinable with `cursor`.
+          filters: the same filters as one `TaskFilters` dict (keywords win).
+          account_id: act in this account (`X-Account-ID`).
+
+        `await` it for the first page, or `async for` over the items as needed.
         """
         params = _list_tasks(
             filters,
@@ -164,6 +168,10 @@ class AsyncTasks(AsyncResource):
         """Create a task.
 
         Without `project_id` the task goes to the account's default project.
+
+        Parameters:
+          task: a `TaskCreateParams` dict or a `TaskCreate`; or give its fields as keywords.
+          account_id: act in this account (`X-Account-ID`).
         """
         params = _create_task(
             task,
@@ -198,12 +206,9 @@ class AsyncTasks(AsyncResource):
         Parameters:
           atomic: All-or-nothing; if any item fails, nothing is written and the batch answers
             `422`.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _batch_create_tasks(
-            items,
-            atomic,
-            account_id,
-        )
+        params = _batch_create_tasks(items, atomic, account_id)
         return await self._request(_batch_create_tasks_call(params), options)
 
     @operation("batch_update_tasks")
@@ -224,12 +229,9 @@ class AsyncTasks(AsyncResource):
         Parameters:
           atomic: All-or-nothing; if any item fails, nothing is written and the batch answers
             `422`.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _batch_update_tasks(
-            items,
-            atomic,
-            account_id,
-        )
+        params = _batch_update_tasks(items, atomic, account_id)
         return await self._request(_batch_update_tasks_call(params), options)
 
     @operation("batch_delete_tasks")
@@ -253,12 +255,9 @@ class AsyncTasks(AsyncResource):
         Parameters:
           atomic: All-or-nothing; if any item fails, nothing is written and the batch answers
             `422`.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _batch_delete_tasks(
-            ids,
-            atomic,
-            account_id,
-        )
+        params = _batch_delete_tasks(ids, atomic, account_id)
         return await self._request(_batch_delete_tasks_call(params), options)
 
     @operation("get_task")
@@ -276,14 +275,12 @@ class AsyncTasks(AsyncResource):
         Parameters:
           task_id: The task's id.
           project_id: If given, the task must belong to this project (else `404`).
+          if_none_match: a `Task` this client returned: when nothing changed the server answers
+            304 and it is returned as is.
+          account_id: act in this account (`X-Account-ID`).
         """
         tag = None if if_none_match is None else self._etags.get(if_none_match)
-        params = _get_task(
-            task_id,
-            project_id,
-            tag,
-            account_id,
-        )
+        params = _get_task(task_id, project_id, tag, account_id)
         return await self._request(_get_task_call(params, if_none_match), options)
 
     @operation("update_task")
@@ -314,6 +311,10 @@ class AsyncTasks(AsyncResource):
 
         Parameters:
           task_id: The task's id.
+          changes: a `TaskUpdateParams` dict or a `TaskUpdate`; or give its fields as keywords.
+          if_match: an ETag, or a `Task` this client returned: the call is conditional
+            (`PreconditionFailedError` if it changed since).
+          account_id: act in this account (`X-Account-ID`).
         """
         etag = None if if_match is None else self._etag_for(if_match, "update_task")
         params = _update_task(
@@ -345,13 +346,12 @@ class AsyncTasks(AsyncResource):
 
         Parameters:
           task_id: The task's id.
+          if_match: an ETag, or a `Task` this client returned: the call is conditional
+            (`PreconditionFailedError` if it changed since).
+          account_id: act in this account (`X-Account-ID`).
         """
         etag = None if if_match is None else self._etag_for(if_match, "delete_task")
-        params = _delete_task(
-            task_id,
-            etag,
-            account_id,
-        )
+        params = _delete_task(task_id, etag, account_id)
         await self._request(_delete_task_call(params), options)
 
 

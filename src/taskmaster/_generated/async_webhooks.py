@@ -88,12 +88,11 @@ class AsyncWebhooks(AsyncResource):
         Parameters:
           limit: Page size.
           cursor: The `next_cursor` of the previous page.
+          account_id: act in this account (`X-Account-ID`).
+
+        `await` it for the first page, or `async for` over the items as needed.
         """
-        params = _list_webhooks(
-            limit,
-            cursor,
-            account_id,
-        )
+        params = _list_webhooks(limit, cursor, account_id)
         return AsyncPager(
             lambda: self._request(_list_webhooks_call(params), options),
             lambda p: self._request(_list_webhooks_call(p), options),
@@ -119,16 +118,13 @@ class AsyncWebhooks(AsyncResource):
         signing secret (`whsec_...`) is returned in this response only; pass your own `secret` or
         let the server generate one. Private, link-local and metadata addresses are refused
         unless the server allows them.
+
+        Parameters:
+          webhook: a `WebhookCreateParams` dict or a `WebhookCreate`; or give its fields as
+            keywords.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _create_webhook(
-            webhook,
-            url,
-            events,
-            description,
-            secret,
-            enabled,
-            account_id,
-        )
+        params = _create_webhook(webhook, url, events, description, secret, enabled, account_id)
         return await self._request(_create_webhook_call(params), options)
 
     @operation("get_webhook")
@@ -143,11 +139,9 @@ class AsyncWebhooks(AsyncResource):
 
         Parameters:
           webhook_id: The webhook subscription's id.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _get_webhook(
-            webhook_id,
-            account_id,
-        )
+        params = _get_webhook(webhook_id, account_id)
         return await self._request(_get_webhook_call(params), options)
 
     @operation("update_webhook")
@@ -170,16 +164,11 @@ class AsyncWebhooks(AsyncResource):
 
         Parameters:
           webhook_id: The webhook subscription's id.
+          changes: a `WebhookUpdateParams` dict or a `WebhookUpdate`; or give its fields as
+            keywords.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _update_webhook(
-            webhook_id,
-            changes,
-            url,
-            events,
-            description,
-            enabled,
-            account_id,
-        )
+        params = _update_webhook(webhook_id, changes, url, events, description, enabled, account_id)
         return await self._request(_update_webhook_call(params), options)
 
     @operation("delete_webhook")
@@ -194,11 +183,9 @@ class AsyncWebhooks(AsyncResource):
 
         Parameters:
           webhook_id: The webhook subscription's id.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _delete_webhook(
-            webhook_id,
-            account_id,
-        )
+        params = _delete_webhook(webhook_id, account_id)
         await self._request(_delete_webhook_call(params), options)
 
     @operation("rotate_webhook_secret")
@@ -216,11 +203,9 @@ class AsyncWebhooks(AsyncResource):
 
         Parameters:
           webhook_id: The webhook subscription's id.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _rotate_webhook_secret(
-            webhook_id,
-            account_id,
-        )
+        params = _rotate_webhook_secret(webhook_id, account_id)
         return await self._request(_rotate_webhook_secret_call(params), options)
 
     @operation("list_webhook_deliveries")
@@ -241,14 +226,11 @@ class AsyncWebhooks(AsyncResource):
           status: Only deliveries in this state.
           limit: Page size.
           cursor: The `next_cursor` of the previous page.
+          account_id: act in this account (`X-Account-ID`).
+
+        `await` it for the first page, or `async for` over the items as needed.
         """
-        params = _list_webhook_deliveries(
-            webhook_id,
-            status,
-            limit,
-            cursor,
-            account_id,
-        )
+        params = _list_webhook_deliveries(webhook_id, status, limit, cursor, account_id)
         return AsyncPager(
             lambda: self._request(_list_webhook_deliveries_call(params), options),
             lambda p: self._request(_list_webhook_deliveries_call(p), options),
@@ -271,12 +253,9 @@ class AsyncWebhooks(AsyncResource):
         Parameters:
           webhook_id: The webhook subscription's id.
           delivery_id: The delivery's id.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _redeliver_webhook_delivery(
-            webhook_id,
-            delivery_id,
-            account_id,
-        )
+        params = _redeliver_webhook_delivery(webhook_id, delivery_id, account_id)
         return await self._request(_redeliver_webhook_delivery_call(params), options)
 
 

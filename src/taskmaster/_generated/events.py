@@ -23,7 +23,6 @@ from .._resources._common import (
     account,
     operation,
     page_converter,
-    present,
     ref,
     to_enum_list,
 )
@@ -40,30 +39,20 @@ __all__ = ["Events"]
 
 
 def _list_events(
-    after: Any,
-    types: Any,
-    project_id: Any,
-    limit: Any,
-    account_id: Any,
+    after: Any, types: Any, project_id: Any, limit: Any, account_id: Any
 ) -> dict[str, Any]:
     """The `list_events` endpoint's arguments from the method's."""
     from taskmaster_api.models import EventType
 
     params: dict[str, Any] = {}
-    data = present(
-        after=after,
-        types=types,
-        project_id=project_id,
-        limit=limit,
-    )
-    if (v := data.get("after")) is not None:
-        params["after"] = v
-    if (v := data.get("types")) is not None:
-        params["types"] = to_enum_list(EventType, v, "types")
-    if (v := data.get("project_id")) is not None:
-        params["project_id"] = ref(v, "project_id")
-    if (v := data.get("limit")) is not None:
-        params["limit"] = v
+    if after is not None:
+        params["after"] = after
+    if types is not None:
+        params["types"] = to_enum_list(EventType, types, "types")
+    if project_id is not None:
+        params["project_id"] = ref(project_id, "project_id")
+    if limit is not None:
+        params["limit"] = limit
     if account_id is not None:
         params.update(account(account_id))
     return params
@@ -81,9 +70,7 @@ def _list_events_call(params: dict[str, Any]) -> Call[Page[Event]]:
     )
 
 
-def _create_event_stream_ticket(
-    account_id: Any,
-) -> dict[str, Any]:
+def _create_event_stream_ticket(account_id: Any) -> dict[str, Any]:
     """The `create_event_stream_ticket` endpoint's arguments from the method's."""
     params: dict[str, Any] = {}
     if account_id is not None:
@@ -139,14 +126,11 @@ class Events(EventsLib, SyncResource):
           types: Only these event types.
           project_id: Only events of this project.
           limit: Page size.
+          account_id: act in this account (`X-Account-ID`).
+
+        Fetches the first page now; iterating the result fetches the rest of the items as needed.
         """
-        params = _list_events(
-            after,
-            types,
-            project_id,
-            limit,
-            account_id,
-        )
+        params = _list_events(after, types, project_id, limit, account_id)
         return SyncPager(
             self._request(_list_events_call(params), options),
             lambda p: self._request(_list_events_call(p), options),
@@ -163,10 +147,11 @@ class Events(EventsLib, SyncResource):
 
         For clients that cannot set headers on a WebSocket handshake (browsers): connect to
         `/api/v1/events/ws?ticket=<ticket>` before `expires_at`. A ticket works once.
+
+        Parameters:
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _create_event_stream_ticket(
-            account_id,
-        )
+        params = _create_event_stream_ticket(account_id)
         return self._request(_create_event_stream_ticket_call(params), options)
 
 

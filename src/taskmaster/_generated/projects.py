@@ -23,7 +23,6 @@ from .._resources._common import (
     given,
     operation,
     page_converter,
-    present,
     ref,
 )
 from .._response import raw_method, streamed_method
@@ -32,7 +31,11 @@ from .._types import NOT_GIVEN, NotGiven
 if TYPE_CHECKING:
     from typing import Unpack
 
-    from taskmaster_api.models import Project, ProjectCreate, ProjectUpdate
+    from taskmaster_api.models import (
+        Project,
+        ProjectCreate,
+        ProjectUpdate,
+    )
 
     from .._options import RequestOptions, WriteOptions
     from ._params import ProjectCreateParams, ProjectUpdateParams
@@ -40,21 +43,13 @@ if TYPE_CHECKING:
 __all__ = ["Projects"]
 
 
-def _list_projects(
-    limit: Any,
-    cursor: Any,
-    account_id: Any,
-) -> dict[str, Any]:
+def _list_projects(limit: Any, cursor: Any, account_id: Any) -> dict[str, Any]:
     """The `list_projects` endpoint's arguments from the method's."""
     params: dict[str, Any] = {}
-    data = present(
-        limit=limit,
-        cursor=cursor,
-    )
-    if (v := data.get("limit")) is not None:
-        params["limit"] = v
-    if (v := data.get("cursor")) is not None:
-        params["cursor"] = v
+    if limit is not None:
+        params["limit"] = limit
+    if cursor is not None:
+        params["cursor"] = cursor
     if account_id is not None:
         params.update(account(account_id))
     return params
@@ -72,12 +67,7 @@ def _list_projects_call(params: dict[str, Any]) -> Call[Page[Project]]:
     )
 
 
-def _create_project(
-    project: Any,
-    name: Any,
-    description: Any,
-    account_id: Any,
-) -> dict[str, Any]:
+def _create_project(project: Any, name: Any, description: Any, account_id: Any) -> dict[str, Any]:
     """The `create_project` endpoint's arguments from the method's."""
     from taskmaster_api.models import ProjectCreate
 
@@ -104,14 +94,10 @@ def _create_project_call(params: dict[str, Any]) -> Call[Project]:
     )
 
 
-def _get_project(
-    project_id: Any,
-    account_id: Any,
-) -> dict[str, Any]:
+def _get_project(project_id: Any, account_id: Any) -> dict[str, Any]:
     """The `get_project` endpoint's arguments from the method's."""
     params: dict[str, Any] = {}
-    v = project_id
-    params["project_id"] = ref(v, "project_id")
+    params["project_id"] = ref(project_id, "project_id")
     if account_id is not None:
         params.update(account(account_id))
     return params
@@ -130,19 +116,13 @@ def _get_project_call(params: dict[str, Any]) -> Call[Project]:
 
 
 def _update_project(
-    project_id: Any,
-    changes: Any,
-    name: Any,
-    description: Any,
-    if_match: Any,
-    account_id: Any,
+    project_id: Any, changes: Any, name: Any, description: Any, if_match: Any, account_id: Any
 ) -> dict[str, Any]:
     """The `update_project` endpoint's arguments from the method's."""
     from taskmaster_api.models import ProjectUpdate
 
     params: dict[str, Any] = {}
-    v = project_id
-    params["project_id"] = ref(v, "project_id")
+    params["project_id"] = ref(project_id, "project_id")
     fields = given(
         name=name,
         description=description,
@@ -167,15 +147,10 @@ def _update_project_call(params: dict[str, Any]) -> Call[Project]:
     )
 
 
-def _delete_project(
-    project_id: Any,
-    if_match: Any,
-    account_id: Any,
-) -> dict[str, Any]:
+def _delete_project(project_id: Any, if_match: Any, account_id: Any) -> dict[str, Any]:
     """The `delete_project` endpoint's arguments from the method's."""
     params: dict[str, Any] = {}
-    v = project_id
-    params["project_id"] = ref(v, "project_id")
+    params["project_id"] = ref(project_id, "project_id")
     if if_match is not None:
         params["if_match"] = if_match
     if account_id is not None:
@@ -220,12 +195,11 @@ class Projects(SyncResource):
         Parameters:
           limit: Page size.
           cursor: The `next_cursor` of the previous page.
+          account_id: act in this account (`X-Account-ID`).
+
+        Fetches the first page now; iterating the result fetches the rest of the items as needed.
         """
-        params = _list_projects(
-            limit,
-            cursor,
-            account_id,
-        )
+        params = _list_projects(limit, cursor, account_id)
         return SyncPager(
             self._request(_list_projects_call(params), options),
             lambda p: self._request(_list_projects_call(p), options),
@@ -242,13 +216,14 @@ class Projects(SyncResource):
         account_id: Id | None = None,
         **options: Unpack[WriteOptions],
     ) -> Project:
-        """Create a project."""
-        params = _create_project(
-            project,
-            name,
-            description,
-            account_id,
-        )
+        """Create a project.
+
+        Parameters:
+          project: a `ProjectCreateParams` dict or a `ProjectCreate`; or give its fields as
+            keywords.
+          account_id: act in this account (`X-Account-ID`).
+        """
+        params = _create_project(project, name, description, account_id)
         return self._request(_create_project_call(params), options)
 
     @operation("get_project")
@@ -263,11 +238,9 @@ class Projects(SyncResource):
 
         Parameters:
           project_id: The project's id.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _get_project(
-            project_id,
-            account_id,
-        )
+        params = _get_project(project_id, account_id)
         return self._request(_get_project_call(params), options)
 
     @operation("update_project")
@@ -289,16 +262,14 @@ class Projects(SyncResource):
 
         Parameters:
           project_id: The project's id.
+          changes: a `ProjectUpdateParams` dict or a `ProjectUpdate`; or give its fields as
+            keywords.
+          if_match: an ETag, or a `Project` this client returned: the call is conditional
+            (`PreconditionFailedError` if it changed since).
+          account_id: act in this account (`X-Account-ID`).
         """
         etag = None if if_match is None else self._etag_for(if_match, "update_project")
-        params = _update_project(
-            project_id,
-            changes,
-            name,
-            description,
-            etag,
-            account_id,
-        )
+        params = _update_project(project_id, changes, name, description, etag, account_id)
         return self._request(_update_project_call(params), options)
 
     @operation("delete_project")
@@ -317,13 +288,12 @@ class Projects(SyncResource):
 
         Parameters:
           project_id: The project's id.
+          if_match: an ETag, or a `Project` this client returned: the call is conditional
+            (`PreconditionFailedError` if it changed since).
+          account_id: act in this account (`X-Account-ID`).
         """
         etag = None if if_match is None else self._etag_for(if_match, "delete_project")
-        params = _delete_project(
-            project_id,
-            etag,
-            account_id,
-        )
+        params = _delete_project(project_id, etag, account_id)
         self._request(_delete_project_call(params), options)
 
 

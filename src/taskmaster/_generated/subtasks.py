@@ -44,14 +44,10 @@ if TYPE_CHECKING:
 __all__ = ["Subtasks"]
 
 
-def _list_subtasks(
-    task_id: Any,
-    account_id: Any,
-) -> dict[str, Any]:
+def _list_subtasks(task_id: Any, account_id: Any) -> dict[str, Any]:
     """The `list_subtasks` endpoint's arguments from the method's."""
     params: dict[str, Any] = {}
-    v = task_id
-    params["task_id"] = ref(v, "task_id")
+    params["task_id"] = ref(task_id, "task_id")
     if account_id is not None:
         params.update(account(account_id))
     return params
@@ -70,19 +66,13 @@ def _list_subtasks_call(params: dict[str, Any]) -> Call[builtins.list[SubTask]]:
 
 
 def _create_subtask(
-    task_id: Any,
-    subtask: Any,
-    title: Any,
-    status: Any,
-    position: Any,
-    account_id: Any,
+    task_id: Any, subtask: Any, title: Any, status: Any, position: Any, account_id: Any
 ) -> dict[str, Any]:
     """The `create_subtask` endpoint's arguments from the method's."""
     from taskmaster_api.models import SubTaskCreate
 
     params: dict[str, Any] = {}
-    v = task_id
-    params["task_id"] = ref(v, "task_id")
+    params["task_id"] = ref(task_id, "task_id")
     fields = given(
         title=title,
         status=status,
@@ -118,10 +108,8 @@ def _update_subtask(
     from taskmaster_api.models import SubTaskUpdate
 
     params: dict[str, Any] = {}
-    v = task_id
-    params["task_id"] = ref(v, "task_id")
-    v = subtask_id
-    params["subtask_id"] = ref(v, "subtask_id")
+    params["task_id"] = ref(task_id, "task_id")
+    params["subtask_id"] = ref(subtask_id, "subtask_id")
     fields = given(
         title=title,
         status=status,
@@ -144,17 +132,11 @@ def _update_subtask_call(params: dict[str, Any]) -> Call[SubTask]:
     )
 
 
-def _delete_subtask(
-    task_id: Any,
-    subtask_id: Any,
-    account_id: Any,
-) -> dict[str, Any]:
+def _delete_subtask(task_id: Any, subtask_id: Any, account_id: Any) -> dict[str, Any]:
     """The `delete_subtask` endpoint's arguments from the method's."""
     params: dict[str, Any] = {}
-    v = task_id
-    params["task_id"] = ref(v, "task_id")
-    v = subtask_id
-    params["subtask_id"] = ref(v, "subtask_id")
+    params["task_id"] = ref(task_id, "task_id")
+    params["subtask_id"] = ref(subtask_id, "subtask_id")
     if account_id is not None:
         params.update(account(account_id))
     return params
@@ -195,11 +177,9 @@ class Subtasks(SyncResource):
 
         Parameters:
           task_id: The task's id.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _list_subtasks(
-            task_id,
-            account_id,
-        )
+        params = _list_subtasks(task_id, account_id)
         return self._request(_list_subtasks_call(params), options)
 
     @operation("create_subtask")
@@ -221,15 +201,11 @@ class Subtasks(SyncResource):
 
         Parameters:
           task_id: The task's id.
+          subtask: a `SubTaskCreateParams` dict or a `SubTaskCreate`; or give its fields as
+            keywords.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _create_subtask(
-            task_id,
-            subtask,
-            title,
-            status,
-            position,
-            account_id,
-        )
+        params = _create_subtask(task_id, subtask, title, status, position, account_id)
         return self._request(_create_subtask_call(params), options)
 
     @operation("update_subtask")
@@ -253,16 +229,11 @@ class Subtasks(SyncResource):
         Parameters:
           task_id: The task's id.
           subtask_id: The subtask's id.
+          changes: a `SubTaskUpdateParams` dict or a `SubTaskUpdate`; or give its fields as
+            keywords.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _update_subtask(
-            task_id,
-            subtask_id,
-            changes,
-            title,
-            status,
-            position,
-            account_id,
-        )
+        params = _update_subtask(task_id, subtask_id, changes, title, status, position, account_id)
         return self._request(_update_subtask_call(params), options)
 
     @operation("delete_subtask")
@@ -279,12 +250,9 @@ class Subtasks(SyncResource):
         Parameters:
           task_id: The task's id.
           subtask_id: The subtask's id.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _delete_subtask(
-            task_id,
-            subtask_id,
-            account_id,
-        )
+        params = _delete_subtask(task_id, subtask_id, account_id)
         self._request(_delete_subtask_call(params), options)
 
 

@@ -198,20 +198,13 @@ def _create_task_call(params: dict[str, Any]) -> Call[Task]:
     )
 
 
-def _batch_create_tasks(
-    items: Any,
-    atomic: Any,
-    account_id: Any,
-) -> dict[str, Any]:
+def _batch_create_tasks(items: Any, atomic: Any, account_id: Any) -> dict[str, Any]:
     """The `batch_create_tasks` endpoint's arguments from the method's."""
     from taskmaster_api.models import TaskCreate
 
     params: dict[str, Any] = {}
-    data = present(
-        atomic=atomic,
-    )
-    if (v := data.get("atomic")) is not None:
-        params["atomic"] = v
+    if atomic is not None:
+        params["atomic"] = atomic
     params["body"] = [build_model(TaskCreate, item, "batch_create_tasks") for item in items]
     if account_id is not None:
         params.update(account(account_id))
@@ -229,20 +222,13 @@ def _batch_create_tasks_call(params: dict[str, Any]) -> Call[BatchResult]:
     )
 
 
-def _batch_update_tasks(
-    items: Any,
-    atomic: Any,
-    account_id: Any,
-) -> dict[str, Any]:
+def _batch_update_tasks(items: Any, atomic: Any, account_id: Any) -> dict[str, Any]:
     """The `batch_update_tasks` endpoint's arguments from the method's."""
     from taskmaster_api.models import BatchTaskUpdate
 
     params: dict[str, Any] = {}
-    data = present(
-        atomic=atomic,
-    )
-    if (v := data.get("atomic")) is not None:
-        params["atomic"] = v
+    if atomic is not None:
+        params["atomic"] = atomic
     params["body"] = [build_model(BatchTaskUpdate, item, "batch_update_tasks") for item in items]
     if account_id is not None:
         params.update(account(account_id))
@@ -260,18 +246,11 @@ def _batch_update_tasks_call(params: dict[str, Any]) -> Call[BatchResult]:
     )
 
 
-def _batch_delete_tasks(
-    ids: Any,
-    atomic: Any,
-    account_id: Any,
-) -> dict[str, Any]:
+def _batch_delete_tasks(ids: Any, atomic: Any, account_id: Any) -> dict[str, Any]:
     """The `batch_delete_tasks` endpoint's arguments from the method's."""
     params: dict[str, Any] = {}
-    data = present(
-        atomic=atomic,
-    )
-    if (v := data.get("atomic")) is not None:
-        params["atomic"] = v
+    if atomic is not None:
+        params["atomic"] = atomic
     params["body"] = [ref(item, "ids") for item in ids]
     if account_id is not None:
         params.update(account(account_id))
@@ -289,21 +268,12 @@ def _batch_delete_tasks_call(params: dict[str, Any]) -> Call[BatchResult]:
     )
 
 
-def _get_task(
-    task_id: Any,
-    project_id: Any,
-    if_none_match: Any,
-    account_id: Any,
-) -> dict[str, Any]:
+def _get_task(task_id: Any, project_id: Any, if_none_match: Any, account_id: Any) -> dict[str, Any]:
     """The `get_task` endpoint's arguments from the method's."""
     params: dict[str, Any] = {}
-    v = task_id
-    params["task_id"] = ref(v, "task_id")
-    data = present(
-        project_id=project_id,
-    )
-    if (v := data.get("project_id")) is not None:
-        params["project_id"] = ref(v, "project_id")
+    params["task_id"] = ref(task_id, "task_id")
+    if project_id is not None:
+        params["project_id"] = ref(project_id, "project_id")
     if if_none_match is not None:
         params["if_none_match"] = if_none_match
     if account_id is not None:
@@ -342,8 +312,7 @@ def _update_task(
     from taskmaster_api.models import TaskUpdate
 
     params: dict[str, Any] = {}
-    v = task_id
-    params["task_id"] = ref(v, "task_id")
+    params["task_id"] = ref(task_id, "task_id")
     fields = given(
         project_id=project_id,
         title=title,
@@ -374,15 +343,10 @@ def _update_task_call(params: dict[str, Any]) -> Call[Task]:
     )
 
 
-def _delete_task(
-    task_id: Any,
-    if_match: Any,
-    account_id: Any,
-) -> dict[str, Any]:
+def _delete_task(task_id: Any, if_match: Any, account_id: Any) -> dict[str, Any]:
     """The `delete_task` endpoint's arguments from the method's."""
     params: dict[str, Any] = {}
-    v = task_id
-    params["task_id"] = ref(v, "task_id")
+    params["task_id"] = ref(task_id, "task_id")
     if if_match is not None:
         params["if_match"] = if_match
     if account_id is not None:
@@ -460,6 +424,10 @@ class Tasks(SyncResource):
           limit: Page size.
           cursor: The `next_cursor` of the previous page.
           offset: Skip this many items (page-number interfaces); not combinable with `cursor`.
+          filters: the same filters as one `TaskFilters` dict (keywords win).
+          account_id: act in this account (`X-Account-ID`).
+
+        Fetches the first page now; iterating the result fetches the rest of the items as needed.
         """
         params = _list_tasks(
             filters,
@@ -502,6 +470,10 @@ class Tasks(SyncResource):
         """Create a task.
 
         Without `project_id` the task goes to the account's default project.
+
+        Parameters:
+          task: a `TaskCreateParams` dict or a `TaskCreate`; or give its fields as keywords.
+          account_id: act in this account (`X-Account-ID`).
         """
         params = _create_task(
             task,
@@ -536,12 +508,9 @@ class Tasks(SyncResource):
         Parameters:
           atomic: All-or-nothing; if any item fails, nothing is written and the batch answers
             `422`.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _batch_create_tasks(
-            items,
-            atomic,
-            account_id,
-        )
+        params = _batch_create_tasks(items, atomic, account_id)
         return self._request(_batch_create_tasks_call(params), options)
 
     @operation("batch_update_tasks")
@@ -562,12 +531,9 @@ class Tasks(SyncResource):
         Parameters:
           atomic: All-or-nothing; if any item fails, nothing is written and the batch answers
             `422`.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _batch_update_tasks(
-            items,
-            atomic,
-            account_id,
-        )
+        params = _batch_update_tasks(items, atomic, account_id)
         return self._request(_batch_update_tasks_call(params), options)
 
     @operation("batch_delete_tasks")
@@ -591,12 +557,9 @@ class Tasks(SyncResource):
         Parameters:
           atomic: All-or-nothing; if any item fails, nothing is written and the batch answers
             `422`.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _batch_delete_tasks(
-            ids,
-            atomic,
-            account_id,
-        )
+        params = _batch_delete_tasks(ids, atomic, account_id)
         return self._request(_batch_delete_tasks_call(params), options)
 
     @operation("get_task")
@@ -614,14 +577,12 @@ class Tasks(SyncResource):
         Parameters:
           task_id: The task's id.
           project_id: If given, the task must belong to this project (else `404`).
+          if_none_match: a `Task` this client returned: when nothing changed the server answers
+            304 and it is returned as is.
+          account_id: act in this account (`X-Account-ID`).
         """
         tag = None if if_none_match is None else self._etags.get(if_none_match)
-        params = _get_task(
-            task_id,
-            project_id,
-            tag,
-            account_id,
-        )
+        params = _get_task(task_id, project_id, tag, account_id)
         return self._request(_get_task_call(params, if_none_match), options)
 
     @operation("update_task")
@@ -652,6 +613,10 @@ class Tasks(SyncResource):
 
         Parameters:
           task_id: The task's id.
+          changes: a `TaskUpdateParams` dict or a `TaskUpdate`; or give its fields as keywords.
+          if_match: an ETag, or a `Task` this client returned: the call is conditional
+            (`PreconditionFailedError` if it changed since).
+          account_id: act in this account (`X-Account-ID`).
         """
         etag = None if if_match is None else self._etag_for(if_match, "update_task")
         params = _update_task(
@@ -683,13 +648,12 @@ class Tasks(SyncResource):
 
         Parameters:
           task_id: The task's id.
+          if_match: an ETag, or a `Task` this client returned: the call is conditional
+            (`PreconditionFailedError` if it changed since).
+          account_id: act in this account (`X-Account-ID`).
         """
         etag = None if if_match is None else self._etag_for(if_match, "delete_task")
-        params = _delete_task(
-            task_id,
-            etag,
-            account_id,
-        )
+        params = _delete_task(task_id, etag, account_id)
         self._request(_delete_task_call(params), options)
 
 

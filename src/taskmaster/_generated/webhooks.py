@@ -24,7 +24,6 @@ from .._resources._common import (
     given,
     operation,
     page_converter,
-    present,
     ref,
     to_enum,
 )
@@ -51,21 +50,13 @@ if TYPE_CHECKING:
 __all__ = ["Webhooks"]
 
 
-def _list_webhooks(
-    limit: Any,
-    cursor: Any,
-    account_id: Any,
-) -> dict[str, Any]:
+def _list_webhooks(limit: Any, cursor: Any, account_id: Any) -> dict[str, Any]:
     """The `list_webhooks` endpoint's arguments from the method's."""
     params: dict[str, Any] = {}
-    data = present(
-        limit=limit,
-        cursor=cursor,
-    )
-    if (v := data.get("limit")) is not None:
-        params["limit"] = v
-    if (v := data.get("cursor")) is not None:
-        params["cursor"] = v
+    if limit is not None:
+        params["limit"] = limit
+    if cursor is not None:
+        params["cursor"] = cursor
     if account_id is not None:
         params.update(account(account_id))
     return params
@@ -120,14 +111,10 @@ def _create_webhook_call(params: dict[str, Any]) -> Call[WebhookWithSecret]:
     )
 
 
-def _get_webhook(
-    webhook_id: Any,
-    account_id: Any,
-) -> dict[str, Any]:
+def _get_webhook(webhook_id: Any, account_id: Any) -> dict[str, Any]:
     """The `get_webhook` endpoint's arguments from the method's."""
     params: dict[str, Any] = {}
-    v = webhook_id
-    params["webhook_id"] = ref(v, "webhook_id")
+    params["webhook_id"] = ref(webhook_id, "webhook_id")
     if account_id is not None:
         params.update(account(account_id))
     return params
@@ -157,8 +144,7 @@ def _update_webhook(
     from taskmaster_api.models import WebhookUpdate
 
     params: dict[str, Any] = {}
-    v = webhook_id
-    params["webhook_id"] = ref(v, "webhook_id")
+    params["webhook_id"] = ref(webhook_id, "webhook_id")
     fields = given(
         url=url,
         events=events,
@@ -182,14 +168,10 @@ def _update_webhook_call(params: dict[str, Any]) -> Call[Webhook]:
     )
 
 
-def _delete_webhook(
-    webhook_id: Any,
-    account_id: Any,
-) -> dict[str, Any]:
+def _delete_webhook(webhook_id: Any, account_id: Any) -> dict[str, Any]:
     """The `delete_webhook` endpoint's arguments from the method's."""
     params: dict[str, Any] = {}
-    v = webhook_id
-    params["webhook_id"] = ref(v, "webhook_id")
+    params["webhook_id"] = ref(webhook_id, "webhook_id")
     if account_id is not None:
         params.update(account(account_id))
     return params
@@ -205,14 +187,10 @@ def _delete_webhook_call(params: dict[str, Any]) -> Call[None]:
     )
 
 
-def _rotate_webhook_secret(
-    webhook_id: Any,
-    account_id: Any,
-) -> dict[str, Any]:
+def _rotate_webhook_secret(webhook_id: Any, account_id: Any) -> dict[str, Any]:
     """The `rotate_webhook_secret` endpoint's arguments from the method's."""
     params: dict[str, Any] = {}
-    v = webhook_id
-    params["webhook_id"] = ref(v, "webhook_id")
+    params["webhook_id"] = ref(webhook_id, "webhook_id")
     if account_id is not None:
         params.update(account(account_id))
     return params
@@ -230,29 +208,19 @@ def _rotate_webhook_secret_call(params: dict[str, Any]) -> Call[WebhookSecret]:
 
 
 def _list_webhook_deliveries(
-    webhook_id: Any,
-    status: Any,
-    limit: Any,
-    cursor: Any,
-    account_id: Any,
+    webhook_id: Any, status: Any, limit: Any, cursor: Any, account_id: Any
 ) -> dict[str, Any]:
     """The `list_webhook_deliveries` endpoint's arguments from the method's."""
     from taskmaster_api.models import DeliveryStatus
 
     params: dict[str, Any] = {}
-    v = webhook_id
-    params["webhook_id"] = ref(v, "webhook_id")
-    data = present(
-        status=status,
-        limit=limit,
-        cursor=cursor,
-    )
-    if (v := data.get("status")) is not None:
-        params["status"] = to_enum(DeliveryStatus, v, "status")
-    if (v := data.get("limit")) is not None:
-        params["limit"] = v
-    if (v := data.get("cursor")) is not None:
-        params["cursor"] = v
+    params["webhook_id"] = ref(webhook_id, "webhook_id")
+    if status is not None:
+        params["status"] = to_enum(DeliveryStatus, status, "status")
+    if limit is not None:
+        params["limit"] = limit
+    if cursor is not None:
+        params["cursor"] = cursor
     if account_id is not None:
         params.update(account(account_id))
     return params
@@ -271,16 +239,12 @@ def _list_webhook_deliveries_call(params: dict[str, Any]) -> Call[Page[WebhookDe
 
 
 def _redeliver_webhook_delivery(
-    webhook_id: Any,
-    delivery_id: Any,
-    account_id: Any,
+    webhook_id: Any, delivery_id: Any, account_id: Any
 ) -> dict[str, Any]:
     """The `redeliver_webhook_delivery` endpoint's arguments from the method's."""
     params: dict[str, Any] = {}
-    v = webhook_id
-    params["webhook_id"] = ref(v, "webhook_id")
-    v = delivery_id
-    params["delivery_id"] = ref(v, "delivery_id")
+    params["webhook_id"] = ref(webhook_id, "webhook_id")
+    params["delivery_id"] = ref(delivery_id, "delivery_id")
     if account_id is not None:
         params.update(account(account_id))
     return params
@@ -324,12 +288,11 @@ class Webhooks(SyncResource):
         Parameters:
           limit: Page size.
           cursor: The `next_cursor` of the previous page.
+          account_id: act in this account (`X-Account-ID`).
+
+        Fetches the first page now; iterating the result fetches the rest of the items as needed.
         """
-        params = _list_webhooks(
-            limit,
-            cursor,
-            account_id,
-        )
+        params = _list_webhooks(limit, cursor, account_id)
         return SyncPager(
             self._request(_list_webhooks_call(params), options),
             lambda p: self._request(_list_webhooks_call(p), options),
@@ -355,16 +318,13 @@ class Webhooks(SyncResource):
         signing secret (`whsec_...`) is returned in this response only; pass your own `secret` or
         let the server generate one. Private, link-local and metadata addresses are refused
         unless the server allows them.
+
+        Parameters:
+          webhook: a `WebhookCreateParams` dict or a `WebhookCreate`; or give its fields as
+            keywords.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _create_webhook(
-            webhook,
-            url,
-            events,
-            description,
-            secret,
-            enabled,
-            account_id,
-        )
+        params = _create_webhook(webhook, url, events, description, secret, enabled, account_id)
         return self._request(_create_webhook_call(params), options)
 
     @operation("get_webhook")
@@ -379,11 +339,9 @@ class Webhooks(SyncResource):
 
         Parameters:
           webhook_id: The webhook subscription's id.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _get_webhook(
-            webhook_id,
-            account_id,
-        )
+        params = _get_webhook(webhook_id, account_id)
         return self._request(_get_webhook_call(params), options)
 
     @operation("update_webhook")
@@ -406,16 +364,11 @@ class Webhooks(SyncResource):
 
         Parameters:
           webhook_id: The webhook subscription's id.
+          changes: a `WebhookUpdateParams` dict or a `WebhookUpdate`; or give its fields as
+            keywords.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _update_webhook(
-            webhook_id,
-            changes,
-            url,
-            events,
-            description,
-            enabled,
-            account_id,
-        )
+        params = _update_webhook(webhook_id, changes, url, events, description, enabled, account_id)
         return self._request(_update_webhook_call(params), options)
 
     @operation("delete_webhook")
@@ -430,11 +383,9 @@ class Webhooks(SyncResource):
 
         Parameters:
           webhook_id: The webhook subscription's id.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _delete_webhook(
-            webhook_id,
-            account_id,
-        )
+        params = _delete_webhook(webhook_id, account_id)
         self._request(_delete_webhook_call(params), options)
 
     @operation("rotate_webhook_secret")
@@ -452,11 +403,9 @@ class Webhooks(SyncResource):
 
         Parameters:
           webhook_id: The webhook subscription's id.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _rotate_webhook_secret(
-            webhook_id,
-            account_id,
-        )
+        params = _rotate_webhook_secret(webhook_id, account_id)
         return self._request(_rotate_webhook_secret_call(params), options)
 
     @operation("list_webhook_deliveries")
@@ -477,14 +426,11 @@ class Webhooks(SyncResource):
           status: Only deliveries in this state.
           limit: Page size.
           cursor: The `next_cursor` of the previous page.
+          account_id: act in this account (`X-Account-ID`).
+
+        Fetches the first page now; iterating the result fetches the rest of the items as needed.
         """
-        params = _list_webhook_deliveries(
-            webhook_id,
-            status,
-            limit,
-            cursor,
-            account_id,
-        )
+        params = _list_webhook_deliveries(webhook_id, status, limit, cursor, account_id)
         return SyncPager(
             self._request(_list_webhook_deliveries_call(params), options),
             lambda p: self._request(_list_webhook_deliveries_call(p), options),
@@ -507,12 +453,9 @@ class Webhooks(SyncResource):
         Parameters:
           webhook_id: The webhook subscription's id.
           delivery_id: The delivery's id.
+          account_id: act in this account (`X-Account-ID`).
         """
-        params = _redeliver_webhook_delivery(
-            webhook_id,
-            delivery_id,
-            account_id,
-        )
+        params = _redeliver_webhook_delivery(webhook_id, delivery_id, account_id)
         return self._request(_redeliver_webhook_delivery_call(params), options)
 
 
