@@ -82,14 +82,13 @@ def test_over_a_socket_the_body_is_not_read_before_it_is_asked_for(
 
 
 async def test_streaming_raises_the_typed_error_on_entry(client: Any) -> None:
-    missing = uuid.uuid4()
-    with pytest.raises(NotFoundError):
-        if isinstance(client, TaskMasterClient):
-            with client.tasks.with_streaming_response.get(missing):
-                pass
-        else:
-            async with client.tasks.with_streaming_response.get(missing):
-                pass
+    streamed = client.tasks.with_streaming_response.get(uuid.uuid4())
+    if isinstance(client, TaskMasterClient):
+        with pytest.raises(NotFoundError):
+            streamed.__enter__()
+    else:
+        with pytest.raises(NotFoundError):
+            await streamed.__aenter__()
 
 
 async def test_raw_views_of_namespaces(client: Any) -> None:

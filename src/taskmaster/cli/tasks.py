@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 import typer
 
 if TYPE_CHECKING:
+    from .._models import Task
     from .._params import TaskCreateParams, TaskUpdateParams
 
 from . import ids
@@ -108,7 +109,7 @@ def list_tasks(
         typer.echo("(more tasks: add --all, or narrow the filters)", err=True)
 
 
-def show_task(task: Any, as_json: bool) -> None:
+def show_task(task: Task, as_json: bool) -> None:
     if as_json:
         print_json(task)
         return
