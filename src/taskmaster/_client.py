@@ -62,7 +62,11 @@ T = TypeVar("T")
 
 
 class BaseClient:
-    """Configuration and response handling shared by the sync and async clients."""
+    """Configuration and response handling shared by the sync and async clients.
+
+    The shells differ in their httpx client and retry transport (`_http_class`,
+    `_retry_class`), and in `_request`, `raw` and closing; the rest is here, once.
+    """
 
     api_url: str
     _auth: TokenAuth
@@ -71,6 +75,11 @@ class BaseClient:
     _policy: RetryPolicy
     _timeout: httpx.Timeout
     _etags: ETagCache
+    _http: Any
+    _raw: Client | None
+    _is_async: bool
+    _http_class: type[httpx.Client] | type[httpx.AsyncClient]
+    _retry_class: type[RetryTransport] | type[AsyncRetryTransport]
 
     def __init__(
         self,
@@ -115,6 +124,64 @@ class BaseClient:
         )
         self._etags = ETagCache()
         self._parser: Client | None = None
+
+    def _open(self, **connection: Any) -> None:
+        """Open the connection pool and the httpx client over it (the shells' `__init__`)."""
+        self._pool = open_pool(is_async=self._is_async, **connection)
+        self._owns_pool = True
+        self._http = self._new_http(owns_inner=True)
+        self._raw = None
+
+    def _new_http(self, *, owns_inner: bool) -> Any:
+        pool, policy = self._pool, self._policy
+        retry: Any = self._retry_class  # typed per shell: httpx.Client or AsyncClient
+        http: Any = self._http_class
+        return http(
+            base_url=self.api_url,
+            auth=self._auth,
+            transport=retry(pool.inner, policy, owns_inner=owns_inner),
+            mounts={
+                pattern: None if route is None else retry(route, policy, owns_inner=owns_inner)
+                for pattern, route in pool.mounts.items()
+            },
+            headers=self._headers,
+            timeout=self._timeout,
+            event_hooks=pool.event_hooks,
+            follow_redirects=pool.follow_redirects,
+            cookies=SetCookieJar(),
+            trust_env=False,  # the pool has read the environment (proxies) already
+        )
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        retry_backoff: float | None = None,
+        retry_on: Collection[int] | None = None,
+        headers: Mapping[str, str] | None = None,
+        api_url: str | None = None,
+        account_id: uuid.UUID | str | None = None,
+    ) -> Self:
+        """A client with other options, sharing this one's connections, tokens and ETags.
+
+        `headers` are sent on top of this client's; `account_id` acts in that account (a
+        default `X-Account-ID`; a method's own `account_id=` still wins). With another
+        `api_url` the copy opens its own pool (unless this client was given a `transport` or
+        an `http_client`, which it keeps) but still shares the tokens. Closing a copy that
+        shares the pool leaves it open; closing the original closes it for both.
+        """
+        clone = self._copy_with(
+            timeout, max_retries, retry_backoff, retry_on,
+            headers=headers, api_url=api_url, account_id=account_id,
+        )  # fmt: skip
+        clone._http = clone._new_http(owns_inner=clone._owns_pool)
+        clone._raw = None
+        return clone
+
+    @property
+    def is_closed(self) -> bool:
+        return bool(self._http.is_closed)
 
     @property
     def max_retries(self) -> int:
@@ -246,6 +313,11 @@ class TaskMasterClient(BaseClient, GeneratedMethods, BulkMixin, SessionMixin):
     apply to REST and the WebSocket stream alike. See docs/connections.md.
     """
 
+    _http: httpx.Client
+    _is_async = False
+    _http_class = httpx.Client
+    _retry_class = RetryTransport
+
     def __init__(
         self,
         api_url: str | None = None,
@@ -277,60 +349,10 @@ class TaskMasterClient(BaseClient, GeneratedMethods, BulkMixin, SessionMixin):
             retry_on=retry_on, timeout=timeout, verify_tokens=verify_tokens,
             jwt_issuer=jwt_issuer, jwt_audience=jwt_audience, headers=headers,
         )  # fmt: skip
-        self._pool = open_pool(
-            is_async=False, transport=transport, http_client=http_client, verify=verify,
-            cert=cert, proxy=proxy, http2=http2, trust_env=trust_env,
+        self._open(
+            transport=transport, http_client=http_client, verify=verify, cert=cert,
+            proxy=proxy, http2=http2, trust_env=trust_env,
         )  # fmt: skip
-        self._owns_pool = True
-        self._http = self._new_http(owns_inner=True)
-        self._raw: Client | None = None
-
-    def _new_http(self, *, owns_inner: bool) -> httpx.Client:
-        pool, policy = self._pool, self._policy
-        return httpx.Client(
-            base_url=self.api_url,
-            auth=self._auth,
-            transport=RetryTransport(pool.inner, policy, owns_inner=owns_inner),
-            mounts={
-                pattern: None
-                if route is None
-                else RetryTransport(route, policy, owns_inner=owns_inner)
-                for pattern, route in pool.mounts.items()
-            },
-            headers=self._headers,
-            timeout=self._timeout,
-            event_hooks=pool.event_hooks,
-            follow_redirects=pool.follow_redirects,
-            cookies=SetCookieJar(),
-            trust_env=False,  # the pool has read the environment (proxies) already
-        )
-
-    def with_options(
-        self,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        retry_backoff: float | None = None,
-        retry_on: Collection[int] | None = None,
-        headers: Mapping[str, str] | None = None,
-        api_url: str | None = None,
-        account_id: uuid.UUID | str | None = None,
-    ) -> Self:
-        """A client with other options, sharing this one's connections, tokens and ETags.
-
-        `headers` are sent on top of this client's; `account_id` acts in that account (a
-        default `X-Account-ID`; a method's own `account_id=` still wins). With another
-        `api_url` the copy opens its own pool (unless this client was given a `transport` or
-        an `http_client`, which it keeps) but still shares the tokens. Closing a copy that
-        shares the pool leaves it open; closing the original closes it for both.
-        """
-        clone = self._copy_with(
-            timeout, max_retries, retry_backoff, retry_on,
-            headers=headers, api_url=api_url, account_id=account_id,
-        )  # fmt: skip
-        clone._http = clone._new_http(owns_inner=clone._owns_pool)
-        clone._raw = None
-        return clone
 
     @property
     def with_raw_response(self) -> TaskMasterClientWithRawResponse:
@@ -381,10 +403,6 @@ class TaskMasterClient(BaseClient, GeneratedMethods, BulkMixin, SessionMixin):
         if self._owns_pool and self._pool.user_client is not None:
             self._pool.user_client.close()  # type: ignore[union-attr]
 
-    @property
-    def is_closed(self) -> bool:
-        return self._http.is_closed
-
     def __enter__(self) -> Self:
         return self
 
@@ -404,6 +422,11 @@ class AsyncTaskMasterClient(BaseClient, AsyncGeneratedMethods, AsyncBulkMixin, A
     renewal lock belong to it). `transport=` takes an async transport (`httpx.ASGITransport(app)`
     serves an ASGI app in-process).
     """
+
+    _http: httpx.AsyncClient
+    _is_async = True
+    _http_class = httpx.AsyncClient
+    _retry_class = AsyncRetryTransport
 
     def __init__(
         self,
@@ -436,54 +459,10 @@ class AsyncTaskMasterClient(BaseClient, AsyncGeneratedMethods, AsyncBulkMixin, A
             retry_on=retry_on, timeout=timeout, verify_tokens=verify_tokens,
             jwt_issuer=jwt_issuer, jwt_audience=jwt_audience, headers=headers,
         )  # fmt: skip
-        self._pool = open_pool(
-            is_async=True, transport=transport, http_client=http_client, verify=verify,
-            cert=cert, proxy=proxy, http2=http2, trust_env=trust_env,
+        self._open(
+            transport=transport, http_client=http_client, verify=verify, cert=cert,
+            proxy=proxy, http2=http2, trust_env=trust_env,
         )  # fmt: skip
-        self._owns_pool = True
-        self._http = self._new_http(owns_inner=True)
-        self._raw: Client | None = None
-
-    def _new_http(self, *, owns_inner: bool) -> httpx.AsyncClient:
-        pool, policy = self._pool, self._policy
-        return httpx.AsyncClient(
-            base_url=self.api_url,
-            auth=self._auth,
-            transport=AsyncRetryTransport(pool.inner, policy, owns_inner=owns_inner),
-            mounts={
-                pattern: None
-                if route is None
-                else AsyncRetryTransport(route, policy, owns_inner=owns_inner)
-                for pattern, route in pool.mounts.items()
-            },
-            headers=self._headers,
-            timeout=self._timeout,
-            event_hooks=pool.event_hooks,
-            follow_redirects=pool.follow_redirects,
-            cookies=SetCookieJar(),
-            trust_env=False,
-        )
-
-    def with_options(
-        self,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        retry_backoff: float | None = None,
-        retry_on: Collection[int] | None = None,
-        headers: Mapping[str, str] | None = None,
-        api_url: str | None = None,
-        account_id: uuid.UUID | str | None = None,
-    ) -> Self:
-        """A client with other options sharing this one's connections, tokens and ETags (see
-        `TaskMasterClient.with_options`)."""
-        clone = self._copy_with(
-            timeout, max_retries, retry_backoff, retry_on,
-            headers=headers, api_url=api_url, account_id=account_id,
-        )  # fmt: skip
-        clone._http = clone._new_http(owns_inner=clone._owns_pool)
-        clone._raw = None
-        return clone
 
     @property
     def with_raw_response(self) -> AsyncTaskMasterClientWithRawResponse:
@@ -526,10 +505,6 @@ class AsyncTaskMasterClient(BaseClient, AsyncGeneratedMethods, AsyncBulkMixin, A
         await self._http.aclose()
         if self._owns_pool and self._pool.user_client is not None:
             await self._pool.user_client.aclose()  # type: ignore[union-attr]
-
-    @property
-    def is_closed(self) -> bool:
-        return self._http.is_closed
 
     async def __aenter__(self) -> Self:
         return self

@@ -53,18 +53,11 @@ View = TypeVar("View")
 REQUEST_ID = "X-Request-ID"
 
 
-class APIResponse(Generic[T]):
-    """A call's HTTP response and its result.
+class _ResponseInfo:
+    """What every response view reads off its `httpx.Response`."""
 
-    `http_response` is the `httpx.Response` (its body already read); `parse()` returns what the
-    plain method returns. `retries_taken` counts the SDK's retries before this response.
-    """
-
-    __slots__ = ("_parsed", "http_response")
-
-    def __init__(self, http_response: httpx.Response, parsed: T) -> None:
-        self.http_response = http_response
-        self._parsed = parsed
+    __slots__ = ()
+    http_response: httpx.Response
 
     @property
     def status_code(self) -> int:
@@ -88,16 +81,30 @@ class APIResponse(Generic[T]):
     def retries_taken(self) -> int:
         return int(self.http_response.extensions.get(RETRIES_TAKEN, 0))
 
-    def parse(self) -> T:
-        """The method's result (parsed when the call returned, so this does no I/O)."""
-        return self._parsed
-
     def __repr__(self) -> str:
         response = self.http_response
         return (
             f"<{type(self).__name__} [{response.status_code}] {response.request.method} "
             f"{response.request.url.path} request_id={self.request_id}>"
         )
+
+
+class APIResponse(_ResponseInfo, Generic[T]):
+    """A call's HTTP response and its result.
+
+    `http_response` is the `httpx.Response` (its body already read); `parse()` returns what the
+    plain method returns. `retries_taken` counts the SDK's retries before this response.
+    """
+
+    __slots__ = ("_parsed", "http_response")
+
+    def __init__(self, http_response: httpx.Response, parsed: T) -> None:
+        self.http_response = http_response
+        self._parsed = parsed
+
+    def parse(self) -> T:
+        """The method's result (parsed when the call returned, so this does no I/O)."""
+        return self._parsed
 
 
 class AsyncAPIResponse(APIResponse[T]):
@@ -252,7 +259,7 @@ class async_raw_method(Generic[P, T]):
         return call
 
 
-class StreamedAPIResponse(Generic[T]):
+class StreamedAPIResponse(_ResponseInfo, Generic[T]):
     """A response whose body is read only on demand (`iter_bytes()`, `read()`, `parse()`).
 
     Error statuses raise when the context is entered, as the plain call does.
@@ -261,22 +268,6 @@ class StreamedAPIResponse(Generic[T]):
     def __init__(self, http_response: httpx.Response, run: Callable[[RawCapture], T]) -> None:
         self.http_response = http_response
         self._run = run
-
-    @property
-    def status_code(self) -> int:
-        return self.http_response.status_code
-
-    @property
-    def headers(self) -> httpx.Headers:
-        return self.http_response.headers
-
-    @property
-    def request_id(self) -> str | None:
-        return APIResponse.request_id.fget(self)  # type: ignore[attr-defined,no-any-return]
-
-    @property
-    def retries_taken(self) -> int:
-        return int(self.http_response.extensions.get(RETRIES_TAKEN, 0))
 
     def iter_bytes(self, chunk_size: int | None = None) -> Iterator[bytes]:
         return self.http_response.iter_bytes(chunk_size)
@@ -299,7 +290,7 @@ class StreamedAPIResponse(Generic[T]):
         self.http_response.close()
 
 
-class AsyncStreamedAPIResponse(Generic[T]):
+class AsyncStreamedAPIResponse(_ResponseInfo, Generic[T]):
     """`StreamedAPIResponse` of an async client: `aiter_bytes()`, `await parse()`..."""
 
     def __init__(
@@ -307,22 +298,6 @@ class AsyncStreamedAPIResponse(Generic[T]):
     ) -> None:
         self.http_response = http_response
         self._run = run
-
-    @property
-    def status_code(self) -> int:
-        return self.http_response.status_code
-
-    @property
-    def headers(self) -> httpx.Headers:
-        return self.http_response.headers
-
-    @property
-    def request_id(self) -> str | None:
-        return APIResponse.request_id.fget(self)  # type: ignore[attr-defined,no-any-return]
-
-    @property
-    def retries_taken(self) -> int:
-        return int(self.http_response.extensions.get(RETRIES_TAKEN, 0))
 
     def iter_bytes(self, chunk_size: int | None = None) -> AsyncIterator[bytes]:
         return self.http_response.aiter_bytes(chunk_size)
