@@ -15,7 +15,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from spec import Operation, SpecError, read_spec
+from spec import Operation, SpecError, bullet, read_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates" / "sdk"
@@ -59,29 +58,27 @@ def docstring(op: Operation, flavor: str) -> str:
     text = op.doc
     notes = []
     if op.filters:
-        notes.append(f"filters: the same filters as one `{op.filters}` dict (keywords win).")
+        notes.append(f"filters: The same filters as one `{op.filters}` dict (keywords win).")
     if op.body is not None and op.body.kind == "model":
         notes.append(
-            f"{op.body.arg}: a `{op.body.params}` dict or a `{op.body.model}`; or give its "
+            f"{op.body.arg}: A `{op.body.params}` dict or a `{op.body.model}`; or give its "
             "fields as keywords."
         )
     if op.if_match and op.if_match != "str":
         notes.append(
-            f"if_match: an ETag, or a `{op.if_match}` this client returned: the call is "
+            f"if_match: An ETag, or a `{op.if_match}` this client returned: the call is "
             "conditional (`PreconditionFailedError` if it changed since)."
         )
     if op.if_none_match:
         notes.append(
-            f"if_none_match: a `{op.model}` this client returned: when nothing changed the "
+            f"if_none_match: A `{op.model}` this client returned: when nothing changed the "
             "server answers 304 and it is returned as is."
         )
     if op.account:
-        notes.append("account_id: act in this account (`X-Account-ID`).")
+        notes.append("account_id: Act in this account (`X-Account-ID`).")
     if notes:
-        lines = [] if "Parameters:" in text else ["Parameters:"]
-        for note in notes:
-            lines.append(textwrap.fill(note, 88, initial_indent="  ", subsequent_indent="    "))
-        text += ("\n" if "Parameters:" in text else "\n\n") + "\n".join(lines)
+        lines = "\n".join(bullet(*note.split(": ", 1)) for note in notes)
+        text += "\n" + lines if "Parameters:" in text else "\n\nParameters:\n\n" + lines
     if op.result == "page":
         first = (
             "`await` it for the first page, or `async for` over"

@@ -118,6 +118,11 @@ class Resource:
     lib: str | None = None
 
 
+def bullet(name: str, text: str) -> str:
+    """One parameter's line of a docstring's list (reStructuredText, as the docs read it)."""
+    return textwrap.fill(f"`{name}`: {text}", width=88, initial_indent="- ", subsequent_indent="  ")
+
+
 def snake(name: str) -> str:
     return PASCAL.sub("_", name).lower().replace("-", "_").replace(" ", "_")
 
@@ -376,18 +381,10 @@ class Reader:
             if p.description
         ]
         if described:
-            lines = ["Parameters:"]
-            for p in described:
-                text = " ".join(p.description.split())
-                lines.append(
-                    textwrap.fill(
-                        f"{p.name}: {text}",
-                        width=88,
-                        initial_indent="  ",
-                        subsequent_indent="    ",
-                    )
-                )
-            parts.append("\n".join(lines))
+            parts.append(
+                "Parameters:\n\n"
+                + "\n".join(bullet(p.name, " ".join(p.description.split())) for p in described)
+            )
         text = "\n\n".join(parts).replace("\\", "\\\\").replace('"""', "'''")
         return text
 

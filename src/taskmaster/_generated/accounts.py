@@ -127,7 +127,8 @@ class Accounts(SyncResource):
         """Get one account.
 
         Parameters:
-          account_id: The account's id.
+
+        - `account_id`: The account's id.
         """
         params = _get_account(account_id)
         return self._request(_get_account_call(params), options)

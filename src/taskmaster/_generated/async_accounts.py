@@ -79,7 +79,8 @@ class AsyncAccounts(AsyncResource):
         """Get one account.
 
         Parameters:
-          account_id: The account's id.
+
+        - `account_id`: The account's id.
         """
         params = _get_account(account_id)
         return await self._request(_get_account_call(params), options)

@@ -72,11 +72,12 @@ class AsyncEvents(AsyncEventsLib, AsyncResource):
         latest seq.
 
         Parameters:
-          after: Return events with a greater sequence number.
-          types: Only these event types.
-          project_id: Only events of this project.
-          limit: Page size.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `after`: Return events with a greater sequence number.
+        - `types`: Only these event types.
+        - `project_id`: Only events of this project.
+        - `limit`: Page size.
+        - `account_id`: Act in this account (`X-Account-ID`).
 
         `await` it for the first page, or `async for` over the items as needed.
         """
@@ -99,7 +100,8 @@ class AsyncEvents(AsyncEventsLib, AsyncResource):
         `/api/v1/events/ws?ticket=<ticket>` before `expires_at`. A ticket works once.
 
         Parameters:
-          account_id: act in this account (`X-Account-ID`).
+
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _create_event_stream_ticket(account_id)
         return await self._request(_create_event_stream_ticket_call(params), options)

@@ -86,9 +86,10 @@ class AsyncWebhooks(AsyncResource):
         """List webhook subscriptions.
 
         Parameters:
-          limit: Page size.
-          cursor: The `next_cursor` of the previous page.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `limit`: Page size.
+        - `cursor`: The `next_cursor` of the previous page.
+        - `account_id`: Act in this account (`X-Account-ID`).
 
         `await` it for the first page, or `async for` over the items as needed.
         """
@@ -120,9 +121,10 @@ class AsyncWebhooks(AsyncResource):
         unless the server allows them.
 
         Parameters:
-          webhook: a `WebhookCreateParams` dict or a `WebhookCreate`; or give its fields as
-            keywords.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `webhook`: A `WebhookCreateParams` dict or a `WebhookCreate`; or give its fields as
+          keywords.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _create_webhook(webhook, url, events, description, secret, enabled, account_id)
         return await self._request(_create_webhook_call(params), options)
@@ -138,8 +140,9 @@ class AsyncWebhooks(AsyncResource):
         """Get a webhook subscription.
 
         Parameters:
-          webhook_id: The webhook subscription's id.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `webhook_id`: The webhook subscription's id.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _get_webhook(webhook_id, account_id)
         return await self._request(_get_webhook_call(params), options)
@@ -163,10 +166,11 @@ class AsyncWebhooks(AsyncResource):
         A JSON merge patch. Setting `enabled` to `true` re-enables a disabled endpoint.
 
         Parameters:
-          webhook_id: The webhook subscription's id.
-          changes: a `WebhookUpdateParams` dict or a `WebhookUpdate`; or give its fields as
-            keywords.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `webhook_id`: The webhook subscription's id.
+        - `changes`: A `WebhookUpdateParams` dict or a `WebhookUpdate`; or give its fields as
+          keywords.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _update_webhook(webhook_id, changes, url, events, description, enabled, account_id)
         return await self._request(_update_webhook_call(params), options)
@@ -182,8 +186,9 @@ class AsyncWebhooks(AsyncResource):
         """Delete a webhook subscription.
 
         Parameters:
-          webhook_id: The webhook subscription's id.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `webhook_id`: The webhook subscription's id.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _delete_webhook(webhook_id, account_id)
         await self._request(_delete_webhook_call(params), options)
@@ -202,8 +207,9 @@ class AsyncWebhooks(AsyncResource):
         with both the old and the new secret, so receivers can switch without dropping any.
 
         Parameters:
-          webhook_id: The webhook subscription's id.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `webhook_id`: The webhook subscription's id.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _rotate_webhook_secret(webhook_id, account_id)
         return await self._request(_rotate_webhook_secret_call(params), options)
@@ -222,11 +228,12 @@ class AsyncWebhooks(AsyncResource):
         """The delivery log of a subscription, newest first.
 
         Parameters:
-          webhook_id: The webhook subscription's id.
-          status: Only deliveries in this state.
-          limit: Page size.
-          cursor: The `next_cursor` of the previous page.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `webhook_id`: The webhook subscription's id.
+        - `status`: Only deliveries in this state.
+        - `limit`: Page size.
+        - `cursor`: The `next_cursor` of the previous page.
+        - `account_id`: Act in this account (`X-Account-ID`).
 
         `await` it for the first page, or `async for` over the items as needed.
         """
@@ -251,9 +258,10 @@ class AsyncWebhooks(AsyncResource):
         so receivers can deduplicate.
 
         Parameters:
-          webhook_id: The webhook subscription's id.
-          delivery_id: The delivery's id.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `webhook_id`: The webhook subscription's id.
+        - `delivery_id`: The delivery's id.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _redeliver_webhook_delivery(webhook_id, delivery_id, account_id)
         return await self._request(_redeliver_webhook_delivery_call(params), options)

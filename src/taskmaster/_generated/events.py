@@ -122,11 +122,12 @@ class Events(EventsLib, SyncResource):
         latest seq.
 
         Parameters:
-          after: Return events with a greater sequence number.
-          types: Only these event types.
-          project_id: Only events of this project.
-          limit: Page size.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `after`: Return events with a greater sequence number.
+        - `types`: Only these event types.
+        - `project_id`: Only events of this project.
+        - `limit`: Page size.
+        - `account_id`: Act in this account (`X-Account-ID`).
 
         Fetches the first page now; iterating the result fetches the rest of the items as needed.
         """
@@ -149,7 +150,8 @@ class Events(EventsLib, SyncResource):
         `/api/v1/events/ws?ticket=<ticket>` before `expires_at`. A ticket works once.
 
         Parameters:
-          account_id: act in this account (`X-Account-ID`).
+
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _create_event_stream_ticket(account_id)
         return self._request(_create_event_stream_ticket_call(params), options)

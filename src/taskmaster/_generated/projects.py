@@ -193,9 +193,10 @@ class Projects(SyncResource):
         """List projects.
 
         Parameters:
-          limit: Page size.
-          cursor: The `next_cursor` of the previous page.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `limit`: Page size.
+        - `cursor`: The `next_cursor` of the previous page.
+        - `account_id`: Act in this account (`X-Account-ID`).
 
         Fetches the first page now; iterating the result fetches the rest of the items as needed.
         """
@@ -219,9 +220,10 @@ class Projects(SyncResource):
         """Create a project.
 
         Parameters:
-          project: a `ProjectCreateParams` dict or a `ProjectCreate`; or give its fields as
-            keywords.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `project`: A `ProjectCreateParams` dict or a `ProjectCreate`; or give its fields as
+          keywords.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _create_project(project, name, description, account_id)
         return self._request(_create_project_call(params), options)
@@ -237,8 +239,9 @@ class Projects(SyncResource):
         """Get a project.
 
         Parameters:
-          project_id: The project's id.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `project_id`: The project's id.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _get_project(project_id, account_id)
         return self._request(_get_project_call(params), options)
@@ -261,12 +264,13 @@ class Projects(SyncResource):
         A JSON merge patch (RFC 7396) of the project's writable fields.
 
         Parameters:
-          project_id: The project's id.
-          changes: a `ProjectUpdateParams` dict or a `ProjectUpdate`; or give its fields as
-            keywords.
-          if_match: an ETag, or a `Project` this client returned: the call is conditional
-            (`PreconditionFailedError` if it changed since).
-          account_id: act in this account (`X-Account-ID`).
+
+        - `project_id`: The project's id.
+        - `changes`: A `ProjectUpdateParams` dict or a `ProjectUpdate`; or give its fields as
+          keywords.
+        - `if_match`: An ETag, or a `Project` this client returned: the call is conditional
+          (`PreconditionFailedError` if it changed since).
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         etag = None if if_match is None else self._etag_for(if_match, "update_project")
         params = _update_project(project_id, changes, name, description, etag, account_id)
@@ -287,10 +291,11 @@ class Projects(SyncResource):
         deleted (`409`).
 
         Parameters:
-          project_id: The project's id.
-          if_match: an ETag, or a `Project` this client returned: the call is conditional
-            (`PreconditionFailedError` if it changed since).
-          account_id: act in this account (`X-Account-ID`).
+
+        - `project_id`: The project's id.
+        - `if_match`: An ETag, or a `Project` this client returned: the call is conditional
+          (`PreconditionFailedError` if it changed since).
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         etag = None if if_match is None else self._etag_for(if_match, "delete_project")
         params = _delete_project(project_id, etag, account_id)

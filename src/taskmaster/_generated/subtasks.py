@@ -176,8 +176,9 @@ class Subtasks(SyncResource):
         """List a task's subtasks, in position order.
 
         Parameters:
-          task_id: The task's id.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `task_id`: The task's id.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _list_subtasks(task_id, account_id)
         return self._request(_list_subtasks_call(params), options)
@@ -200,10 +201,11 @@ class Subtasks(SyncResource):
         Without `position` the subtask goes last.
 
         Parameters:
-          task_id: The task's id.
-          subtask: a `SubTaskCreateParams` dict or a `SubTaskCreate`; or give its fields as
-            keywords.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `task_id`: The task's id.
+        - `subtask`: A `SubTaskCreateParams` dict or a `SubTaskCreate`; or give its fields as
+          keywords.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _create_subtask(task_id, subtask, title, status, position, account_id)
         return self._request(_create_subtask_call(params), options)
@@ -227,11 +229,12 @@ class Subtasks(SyncResource):
         A JSON merge patch; changing `position` moves the subtask and renumbers the others.
 
         Parameters:
-          task_id: The task's id.
-          subtask_id: The subtask's id.
-          changes: a `SubTaskUpdateParams` dict or a `SubTaskUpdate`; or give its fields as
-            keywords.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `task_id`: The task's id.
+        - `subtask_id`: The subtask's id.
+        - `changes`: A `SubTaskUpdateParams` dict or a `SubTaskUpdate`; or give its fields as
+          keywords.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _update_subtask(task_id, subtask_id, changes, title, status, position, account_id)
         return self._request(_update_subtask_call(params), options)
@@ -248,9 +251,10 @@ class Subtasks(SyncResource):
         """Delete a subtask.
 
         Parameters:
-          task_id: The task's id.
-          subtask_id: The subtask's id.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `task_id`: The task's id.
+        - `subtask_id`: The subtask's id.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _delete_subtask(task_id, subtask_id, account_id)
         self._request(_delete_subtask_call(params), options)

@@ -406,26 +406,27 @@ class Tasks(SyncResource):
         with `cursor` (keyset, stable under concurrent inserts) or `offset` (not both).
 
         Parameters:
-          project_id: Only tasks of this project.
-          status: Only tasks with one of these statuses.
-          priority: Only tasks with one of these priorities.
-          tag: Only tasks carrying at least one of these tags.
-          due_before: Only tasks due strictly before this instant.
-          due_after: Only tasks due at or after this instant.
-          updated_since: Only tasks updated at or after this instant.
-          search: Full-text search over title and description: tasks holding every word given
-            (runs of letters and digits; other characters separate words, at most 32 words).
-            Whole words only (`deploy` does not match `deployment`), case-insensitive, accents
-            significant (`cafe` does not match `café`), no stemming. Text without any word
-            matches no task. Keyset cursors work with it as with any filter.
-          sort: One sort key, `-` for descending, e.g. `-priority`: `created_at`, `updated_at`,
-            `due_at`, `priority`, `status`, `title`. `id` breaks ties in the same direction.
-            Default `created_at`.
-          limit: Page size.
-          cursor: The `next_cursor` of the previous page.
-          offset: Skip this many items (page-number interfaces); not combinable with `cursor`.
-          filters: the same filters as one `TaskFilters` dict (keywords win).
-          account_id: act in this account (`X-Account-ID`).
+
+        - `project_id`: Only tasks of this project.
+        - `status`: Only tasks with one of these statuses.
+        - `priority`: Only tasks with one of these priorities.
+        - `tag`: Only tasks carrying at least one of these tags.
+        - `due_before`: Only tasks due strictly before this instant.
+        - `due_after`: Only tasks due at or after this instant.
+        - `updated_since`: Only tasks updated at or after this instant.
+        - `search`: Full-text search over title and description: tasks holding every word given
+          (runs of letters and digits; other characters separate words, at most 32 words). Whole
+          words only (`deploy` does not match `deployment`), case-insensitive, accents
+          significant (`cafe` does not match `café`), no stemming. Text without any word matches
+          no task. Keyset cursors work with it as with any filter.
+        - `sort`: One sort key, `-` for descending, e.g. `-priority`: `created_at`,
+          `updated_at`, `due_at`, `priority`, `status`, `title`. `id` breaks ties in the same
+          direction. Default `created_at`.
+        - `limit`: Page size.
+        - `cursor`: The `next_cursor` of the previous page.
+        - `offset`: Skip this many items (page-number interfaces); not combinable with `cursor`.
+        - `filters`: The same filters as one `TaskFilters` dict (keywords win).
+        - `account_id`: Act in this account (`X-Account-ID`).
 
         Fetches the first page now; iterating the result fetches the rest of the items as needed.
         """
@@ -472,8 +473,9 @@ class Tasks(SyncResource):
         Without `project_id` the task goes to the account's default project.
 
         Parameters:
-          task: a `TaskCreateParams` dict or a `TaskCreate`; or give its fields as keywords.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `task`: A `TaskCreateParams` dict or a `TaskCreate`; or give its fields as keywords.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _create_task(
             task,
@@ -506,9 +508,10 @@ class Tasks(SyncResource):
         every item is created or none is, and a failing item answers `422` for the whole batch.
 
         Parameters:
-          atomic: All-or-nothing; if any item fails, nothing is written and the batch answers
-            `422`.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `atomic`: All-or-nothing; if any item fails, nothing is written and the batch answers
+          `422`.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _batch_create_tasks(items, atomic, account_id)
         return self._request(_batch_create_tasks_call(params), options)
@@ -529,9 +532,10 @@ class Tasks(SyncResource):
         to change. Results are per item, in request order; `atomic=true` is all-or-nothing.
 
         Parameters:
-          atomic: All-or-nothing; if any item fails, nothing is written and the batch answers
-            `422`.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `atomic`: All-or-nothing; if any item fails, nothing is written and the batch answers
+          `422`.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _batch_update_tasks(items, atomic, account_id)
         return self._request(_batch_update_tasks_call(params), options)
@@ -555,9 +559,10 @@ class Tasks(SyncResource):
         batch and nothing is deleted. A body that is not an array of 1 to 100 items answers `422`.
 
         Parameters:
-          atomic: All-or-nothing; if any item fails, nothing is written and the batch answers
-            `422`.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `atomic`: All-or-nothing; if any item fails, nothing is written and the batch answers
+          `422`.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _batch_delete_tasks(ids, atomic, account_id)
         return self._request(_batch_delete_tasks_call(params), options)
@@ -575,11 +580,12 @@ class Tasks(SyncResource):
         """Get a task with its subtasks.
 
         Parameters:
-          task_id: The task's id.
-          project_id: If given, the task must belong to this project (else `404`).
-          if_none_match: a `Task` this client returned: when nothing changed the server answers
-            304 and it is returned as is.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `task_id`: The task's id.
+        - `project_id`: If given, the task must belong to this project (else `404`).
+        - `if_none_match`: A `Task` this client returned: when nothing changed the server
+          answers 304 and it is returned as is.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         tag = None if if_none_match is None else self._etags.get(if_none_match)
         params = _get_task(task_id, project_id, tag, account_id)
@@ -612,11 +618,13 @@ class Tasks(SyncResource):
         `completed_at`.
 
         Parameters:
-          task_id: The task's id.
-          changes: a `TaskUpdateParams` dict or a `TaskUpdate`; or give its fields as keywords.
-          if_match: an ETag, or a `Task` this client returned: the call is conditional
-            (`PreconditionFailedError` if it changed since).
-          account_id: act in this account (`X-Account-ID`).
+
+        - `task_id`: The task's id.
+        - `changes`: A `TaskUpdateParams` dict or a `TaskUpdate`; or give its fields as
+          keywords.
+        - `if_match`: An ETag, or a `Task` this client returned: the call is conditional
+          (`PreconditionFailedError` if it changed since).
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         etag = None if if_match is None else self._etag_for(if_match, "update_task")
         params = _update_task(
@@ -647,10 +655,11 @@ class Tasks(SyncResource):
         """Delete a task and its subtasks.
 
         Parameters:
-          task_id: The task's id.
-          if_match: an ETag, or a `Task` this client returned: the call is conditional
-            (`PreconditionFailedError` if it changed since).
-          account_id: act in this account (`X-Account-ID`).
+
+        - `task_id`: The task's id.
+        - `if_match`: An ETag, or a `Task` this client returned: the call is conditional
+          (`PreconditionFailedError` if it changed since).
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         etag = None if if_match is None else self._etag_for(if_match, "delete_task")
         params = _delete_task(task_id, etag, account_id)

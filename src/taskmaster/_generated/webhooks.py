@@ -286,9 +286,10 @@ class Webhooks(SyncResource):
         """List webhook subscriptions.
 
         Parameters:
-          limit: Page size.
-          cursor: The `next_cursor` of the previous page.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `limit`: Page size.
+        - `cursor`: The `next_cursor` of the previous page.
+        - `account_id`: Act in this account (`X-Account-ID`).
 
         Fetches the first page now; iterating the result fetches the rest of the items as needed.
         """
@@ -320,9 +321,10 @@ class Webhooks(SyncResource):
         unless the server allows them.
 
         Parameters:
-          webhook: a `WebhookCreateParams` dict or a `WebhookCreate`; or give its fields as
-            keywords.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `webhook`: A `WebhookCreateParams` dict or a `WebhookCreate`; or give its fields as
+          keywords.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _create_webhook(webhook, url, events, description, secret, enabled, account_id)
         return self._request(_create_webhook_call(params), options)
@@ -338,8 +340,9 @@ class Webhooks(SyncResource):
         """Get a webhook subscription.
 
         Parameters:
-          webhook_id: The webhook subscription's id.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `webhook_id`: The webhook subscription's id.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _get_webhook(webhook_id, account_id)
         return self._request(_get_webhook_call(params), options)
@@ -363,10 +366,11 @@ class Webhooks(SyncResource):
         A JSON merge patch. Setting `enabled` to `true` re-enables a disabled endpoint.
 
         Parameters:
-          webhook_id: The webhook subscription's id.
-          changes: a `WebhookUpdateParams` dict or a `WebhookUpdate`; or give its fields as
-            keywords.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `webhook_id`: The webhook subscription's id.
+        - `changes`: A `WebhookUpdateParams` dict or a `WebhookUpdate`; or give its fields as
+          keywords.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _update_webhook(webhook_id, changes, url, events, description, enabled, account_id)
         return self._request(_update_webhook_call(params), options)
@@ -382,8 +386,9 @@ class Webhooks(SyncResource):
         """Delete a webhook subscription.
 
         Parameters:
-          webhook_id: The webhook subscription's id.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `webhook_id`: The webhook subscription's id.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _delete_webhook(webhook_id, account_id)
         self._request(_delete_webhook_call(params), options)
@@ -402,8 +407,9 @@ class Webhooks(SyncResource):
         with both the old and the new secret, so receivers can switch without dropping any.
 
         Parameters:
-          webhook_id: The webhook subscription's id.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `webhook_id`: The webhook subscription's id.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _rotate_webhook_secret(webhook_id, account_id)
         return self._request(_rotate_webhook_secret_call(params), options)
@@ -422,11 +428,12 @@ class Webhooks(SyncResource):
         """The delivery log of a subscription, newest first.
 
         Parameters:
-          webhook_id: The webhook subscription's id.
-          status: Only deliveries in this state.
-          limit: Page size.
-          cursor: The `next_cursor` of the previous page.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `webhook_id`: The webhook subscription's id.
+        - `status`: Only deliveries in this state.
+        - `limit`: Page size.
+        - `cursor`: The `next_cursor` of the previous page.
+        - `account_id`: Act in this account (`X-Account-ID`).
 
         Fetches the first page now; iterating the result fetches the rest of the items as needed.
         """
@@ -451,9 +458,10 @@ class Webhooks(SyncResource):
         so receivers can deduplicate.
 
         Parameters:
-          webhook_id: The webhook subscription's id.
-          delivery_id: The delivery's id.
-          account_id: act in this account (`X-Account-ID`).
+
+        - `webhook_id`: The webhook subscription's id.
+        - `delivery_id`: The delivery's id.
+        - `account_id`: Act in this account (`X-Account-ID`).
         """
         params = _redeliver_webhook_delivery(webhook_id, delivery_id, account_id)
         return self._request(_redeliver_webhook_delivery_call(params), options)
