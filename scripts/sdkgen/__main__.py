@@ -172,6 +172,9 @@ def render(spec_path: Path, out: Path) -> None:
             used = sorted(m for m in reader.schemas if re.search(rf"\b{m}\b", text))
             files[f"{module}.py"] = template.render(models=used, **context)
     files["_client.py"] = env.get_template("_client.py.jinja").render(
+        header=HEADER, resources=resources
+    )
+    files["_views.py"] = env.get_template("_views.py.jinja").render(
         header=HEADER,
         resources=resources,
         hand_written={k: v for k, v in names.get("hand_written", {}).items() if v},

@@ -22,7 +22,6 @@ from .._resources._common import (
     operation,
     ref,
 )
-from .._response import raw_method, streamed_method
 
 if TYPE_CHECKING:
     from typing import Unpack
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
     from taskmaster_api.models import AccountMembership, Me
 
     from .._options import RequestOptions
+    from ._views import AccountsWithRawResponse, AccountsWithStreamingResponse
 
 __all__ = ["Accounts"]
 
@@ -93,11 +93,15 @@ class Accounts(SyncResource):
     @cached_property
     def with_raw_response(self) -> AccountsWithRawResponse:
         """The same methods, returning an `APIResponse` (status, headers, `parse()`)."""
+        from ._views import AccountsWithRawResponse
+
         return AccountsWithRawResponse(self)
 
     @cached_property
     def with_streaming_response(self) -> AccountsWithStreamingResponse:
         """The same methods as context managers whose response body is read only on demand."""
+        from ._views import AccountsWithStreamingResponse
+
         return AccountsWithStreamingResponse(self)
 
     @operation("get_me")
@@ -132,30 +136,3 @@ class Accounts(SyncResource):
         """
         params = _get_account(account_id)
         return self._request(_get_account_call(params), options)
-
-
-class AccountsWithRawResponse:
-    """`client.accounts.with_raw_response`: each method returns an `APIResponse`."""
-
-    def __init__(self, resource: Accounts) -> None:
-        self._client = resource
-
-    get_me = raw_method(Accounts.get_me)
-
-    list = raw_method(Accounts.list)
-
-    get = raw_method(Accounts.get)
-
-
-class AccountsWithStreamingResponse:
-    """`client.accounts.with_streaming_response`: each method gives a context manager
-    whose response body is read only when you read it (`iter_bytes()`, `parse()`)."""
-
-    def __init__(self, resource: Accounts) -> None:
-        self._client = resource
-
-    get_me = streamed_method(Accounts.get_me)
-
-    list = streamed_method(Accounts.list)
-
-    get = streamed_method(Accounts.get)

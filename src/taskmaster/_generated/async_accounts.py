@@ -19,7 +19,6 @@ from .._resources._common import (
     Id,
     operation,
 )
-from .._response import async_raw_method, async_streamed_method
 from .accounts import (
     _get_account,
     _get_account_call,
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
     from taskmaster_api.models import AccountMembership, Me
 
     from .._options import RequestOptions
+    from ._views import AsyncAccountsWithRawResponse, AsyncAccountsWithStreamingResponse
 
 __all__ = ["AsyncAccounts"]
 
@@ -45,11 +45,15 @@ class AsyncAccounts(AsyncResource):
     @cached_property
     def with_raw_response(self) -> AsyncAccountsWithRawResponse:
         """The same methods, returning an `AsyncAPIResponse` (status, headers, `parse()`)."""
+        from ._views import AsyncAccountsWithRawResponse
+
         return AsyncAccountsWithRawResponse(self)
 
     @cached_property
     def with_streaming_response(self) -> AsyncAccountsWithStreamingResponse:
         """The same methods as context managers whose response body is read only on demand."""
+        from ._views import AsyncAccountsWithStreamingResponse
+
         return AsyncAccountsWithStreamingResponse(self)
 
     @operation("get_me")
@@ -84,30 +88,3 @@ class AsyncAccounts(AsyncResource):
         """
         params = _get_account(account_id)
         return await self._request(_get_account_call(params), options)
-
-
-class AsyncAccountsWithRawResponse:
-    """`client.accounts.with_raw_response`: each method returns an `AsyncAPIResponse`."""
-
-    def __init__(self, resource: AsyncAccounts) -> None:
-        self._client = resource
-
-    get_me = async_raw_method(AsyncAccounts.get_me)
-
-    list = async_raw_method(AsyncAccounts.list)
-
-    get = async_raw_method(AsyncAccounts.get)
-
-
-class AsyncAccountsWithStreamingResponse:
-    """`client.accounts.with_streaming_response`: each method gives a context manager
-    whose response body is read only when you read it (`iter_bytes()`, `parse()`)."""
-
-    def __init__(self, resource: AsyncAccounts) -> None:
-        self._client = resource
-
-    get_me = async_streamed_method(AsyncAccounts.get_me)
-
-    list = async_streamed_method(AsyncAccounts.list)
-
-    get = async_streamed_method(AsyncAccounts.get)

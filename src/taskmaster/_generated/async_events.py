@@ -21,7 +21,6 @@ from .._resources._common import (
     Id,
     operation,
 )
-from .._response import async_raw_method, async_streamed_method
 from .events import (
     _create_event_stream_ticket,
     _create_event_stream_ticket_call,
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
     from taskmaster_api.models import Event, EventType, StreamTicket
 
     from .._options import RequestOptions, WriteOptions
+    from ._views import AsyncEventsWithRawResponse, AsyncEventsWithStreamingResponse
 
 __all__ = ["AsyncEvents"]
 
@@ -45,11 +45,15 @@ class AsyncEvents(AsyncEventsLib, AsyncResource):
     @cached_property
     def with_raw_response(self) -> AsyncEventsWithRawResponse:
         """The same methods, returning an `AsyncAPIResponse` (status, headers, `parse()`)."""
+        from ._views import AsyncEventsWithRawResponse
+
         return AsyncEventsWithRawResponse(self)
 
     @cached_property
     def with_streaming_response(self) -> AsyncEventsWithStreamingResponse:
         """The same methods as context managers whose response body is read only on demand."""
+        from ._views import AsyncEventsWithStreamingResponse
+
         return AsyncEventsWithStreamingResponse(self)
 
     @operation("list_events")
@@ -105,26 +109,3 @@ class AsyncEvents(AsyncEventsLib, AsyncResource):
         """
         params = _create_event_stream_ticket(account_id)
         return await self._request(_create_event_stream_ticket_call(params), options)
-
-
-class AsyncEventsWithRawResponse:
-    """`client.events.with_raw_response`: each method returns an `AsyncAPIResponse`."""
-
-    def __init__(self, resource: AsyncEvents) -> None:
-        self._client = resource
-
-    list = async_raw_method(AsyncEvents.list)
-
-    create_stream_ticket = async_raw_method(AsyncEvents.create_stream_ticket)
-
-
-class AsyncEventsWithStreamingResponse:
-    """`client.events.with_streaming_response`: each method gives a context manager
-    whose response body is read only when you read it (`iter_bytes()`, `parse()`)."""
-
-    def __init__(self, resource: AsyncEvents) -> None:
-        self._client = resource
-
-    list = async_streamed_method(AsyncEvents.list)
-
-    create_stream_ticket = async_streamed_method(AsyncEvents.create_stream_ticket)

@@ -16,7 +16,6 @@ from .._resources._common import (
     AsyncResource,
     operation,
 )
-from .._response import async_raw_method, async_streamed_method
 from .health import (
     _get_health,
     _get_health_call,
@@ -30,6 +29,7 @@ if TYPE_CHECKING:
     from taskmaster_api.models import Health, Readiness
 
     from .._options import RequestOptions
+    from ._views import AsyncHealthResourceWithRawResponse, AsyncHealthResourceWithStreamingResponse
 
 __all__ = ["AsyncHealthResource"]
 
@@ -40,11 +40,15 @@ class AsyncHealthResource(AsyncResource):
     @cached_property
     def with_raw_response(self) -> AsyncHealthResourceWithRawResponse:
         """The same methods, returning an `AsyncAPIResponse` (status, headers, `parse()`)."""
+        from ._views import AsyncHealthResourceWithRawResponse
+
         return AsyncHealthResourceWithRawResponse(self)
 
     @cached_property
     def with_streaming_response(self) -> AsyncHealthResourceWithStreamingResponse:
         """The same methods as context managers whose response body is read only on demand."""
+        from ._views import AsyncHealthResourceWithStreamingResponse
+
         return AsyncHealthResourceWithStreamingResponse(self)
 
     @operation("get_health")
@@ -71,26 +75,3 @@ class AsyncHealthResource(AsyncResource):
         """
         params = _get_readiness()
         return await self._request(_get_readiness_call(params), options)
-
-
-class AsyncHealthResourceWithRawResponse:
-    """`client.health.with_raw_response`: each method returns an `AsyncAPIResponse`."""
-
-    def __init__(self, resource: AsyncHealthResource) -> None:
-        self._client = resource
-
-    get = async_raw_method(AsyncHealthResource.get)
-
-    get_readiness = async_raw_method(AsyncHealthResource.get_readiness)
-
-
-class AsyncHealthResourceWithStreamingResponse:
-    """`client.health.with_streaming_response`: each method gives a context manager
-    whose response body is read only when you read it (`iter_bytes()`, `parse()`)."""
-
-    def __init__(self, resource: AsyncHealthResource) -> None:
-        self._client = resource
-
-    get = async_streamed_method(AsyncHealthResource.get)
-
-    get_readiness = async_streamed_method(AsyncHealthResource.get_readiness)

@@ -19,7 +19,6 @@ from .._resources._common import (
     Id,
     operation,
 )
-from .._response import async_raw_method, async_streamed_method
 from .._types import NOT_GIVEN, NotGiven
 from .projects import (
     _create_project,
@@ -41,6 +40,7 @@ if TYPE_CHECKING:
 
     from .._options import RequestOptions, WriteOptions
     from ._params import ProjectCreateParams, ProjectUpdateParams
+    from ._views import AsyncProjectsWithRawResponse, AsyncProjectsWithStreamingResponse
 
 __all__ = ["AsyncProjects"]
 
@@ -51,11 +51,15 @@ class AsyncProjects(AsyncResource):
     @cached_property
     def with_raw_response(self) -> AsyncProjectsWithRawResponse:
         """The same methods, returning an `AsyncAPIResponse` (status, headers, `parse()`)."""
+        from ._views import AsyncProjectsWithRawResponse
+
         return AsyncProjectsWithRawResponse(self)
 
     @cached_property
     def with_streaming_response(self) -> AsyncProjectsWithStreamingResponse:
         """The same methods as context managers whose response body is read only on demand."""
+        from ._views import AsyncProjectsWithStreamingResponse
+
         return AsyncProjectsWithStreamingResponse(self)
 
     @operation("list_projects")
@@ -177,38 +181,3 @@ class AsyncProjects(AsyncResource):
         etag = None if if_match is None else self._etag_for(if_match, "delete_project")
         params = _delete_project(project_id, etag, account_id)
         await self._request(_delete_project_call(params), options)
-
-
-class AsyncProjectsWithRawResponse:
-    """`client.projects.with_raw_response`: each method returns an `AsyncAPIResponse`."""
-
-    def __init__(self, resource: AsyncProjects) -> None:
-        self._client = resource
-
-    list = async_raw_method(AsyncProjects.list)
-
-    create = async_raw_method(AsyncProjects.create)
-
-    get = async_raw_method(AsyncProjects.get)
-
-    update = async_raw_method(AsyncProjects.update)
-
-    delete = async_raw_method(AsyncProjects.delete)
-
-
-class AsyncProjectsWithStreamingResponse:
-    """`client.projects.with_streaming_response`: each method gives a context manager
-    whose response body is read only when you read it (`iter_bytes()`, `parse()`)."""
-
-    def __init__(self, resource: AsyncProjects) -> None:
-        self._client = resource
-
-    list = async_streamed_method(AsyncProjects.list)
-
-    create = async_streamed_method(AsyncProjects.create)
-
-    get = async_streamed_method(AsyncProjects.get)
-
-    update = async_streamed_method(AsyncProjects.update)
-
-    delete = async_streamed_method(AsyncProjects.delete)

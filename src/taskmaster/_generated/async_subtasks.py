@@ -19,7 +19,6 @@ from .._resources._common import (
     Id,
     operation,
 )
-from .._response import async_raw_method, async_streamed_method
 from .._types import NOT_GIVEN, NotGiven
 from .subtasks import (
     _create_subtask,
@@ -44,6 +43,7 @@ if TYPE_CHECKING:
 
     from .._options import RequestOptions, WriteOptions
     from ._params import SubTaskCreateParams, SubTaskUpdateParams
+    from ._views import AsyncSubtasksWithRawResponse, AsyncSubtasksWithStreamingResponse
 
 __all__ = ["AsyncSubtasks"]
 
@@ -54,11 +54,15 @@ class AsyncSubtasks(AsyncResource):
     @cached_property
     def with_raw_response(self) -> AsyncSubtasksWithRawResponse:
         """The same methods, returning an `AsyncAPIResponse` (status, headers, `parse()`)."""
+        from ._views import AsyncSubtasksWithRawResponse
+
         return AsyncSubtasksWithRawResponse(self)
 
     @cached_property
     def with_streaming_response(self) -> AsyncSubtasksWithStreamingResponse:
         """The same methods as context managers whose response body is read only on demand."""
+        from ._views import AsyncSubtasksWithStreamingResponse
+
         return AsyncSubtasksWithStreamingResponse(self)
 
     @operation("list_subtasks")
@@ -154,34 +158,3 @@ class AsyncSubtasks(AsyncResource):
         """
         params = _delete_subtask(task_id, subtask_id, account_id)
         await self._request(_delete_subtask_call(params), options)
-
-
-class AsyncSubtasksWithRawResponse:
-    """`client.subtasks.with_raw_response`: each method returns an `AsyncAPIResponse`."""
-
-    def __init__(self, resource: AsyncSubtasks) -> None:
-        self._client = resource
-
-    list = async_raw_method(AsyncSubtasks.list)
-
-    create = async_raw_method(AsyncSubtasks.create)
-
-    update = async_raw_method(AsyncSubtasks.update)
-
-    delete = async_raw_method(AsyncSubtasks.delete)
-
-
-class AsyncSubtasksWithStreamingResponse:
-    """`client.subtasks.with_streaming_response`: each method gives a context manager
-    whose response body is read only when you read it (`iter_bytes()`, `parse()`)."""
-
-    def __init__(self, resource: AsyncSubtasks) -> None:
-        self._client = resource
-
-    list = async_streamed_method(AsyncSubtasks.list)
-
-    create = async_streamed_method(AsyncSubtasks.create)
-
-    update = async_streamed_method(AsyncSubtasks.update)
-
-    delete = async_streamed_method(AsyncSubtasks.delete)

@@ -22,7 +22,6 @@ from .._resources._common import (
     Id,
     operation,
 )
-from .._response import async_raw_method, async_streamed_method
 from .._types import NOT_GIVEN, NotGiven
 from .tasks import (
     _batch_create_tasks,
@@ -58,6 +57,7 @@ if TYPE_CHECKING:
 
     from .._options import RequestOptions, WriteOptions
     from ._params import BatchTaskUpdateParams, TaskCreateParams, TaskFilters, TaskUpdateParams
+    from ._views import AsyncTasksWithRawResponse, AsyncTasksWithStreamingResponse
 
 __all__ = ["AsyncTasks"]
 
@@ -68,11 +68,15 @@ class AsyncTasks(AsyncResource):
     @cached_property
     def with_raw_response(self) -> AsyncTasksWithRawResponse:
         """The same methods, returning an `AsyncAPIResponse` (status, headers, `parse()`)."""
+        from ._views import AsyncTasksWithRawResponse
+
         return AsyncTasksWithRawResponse(self)
 
     @cached_property
     def with_streaming_response(self) -> AsyncTasksWithStreamingResponse:
         """The same methods as context managers whose response body is read only on demand."""
+        from ._views import AsyncTasksWithStreamingResponse
+
         return AsyncTasksWithStreamingResponse(self)
 
     @operation("list_tasks")
@@ -362,50 +366,3 @@ class AsyncTasks(AsyncResource):
         etag = None if if_match is None else self._etag_for(if_match, "delete_task")
         params = _delete_task(task_id, etag, account_id)
         await self._request(_delete_task_call(params), options)
-
-
-class AsyncTasksWithRawResponse:
-    """`client.tasks.with_raw_response`: each method returns an `AsyncAPIResponse`."""
-
-    def __init__(self, resource: AsyncTasks) -> None:
-        self._client = resource
-
-    list = async_raw_method(AsyncTasks.list)
-
-    create = async_raw_method(AsyncTasks.create)
-
-    batch_create = async_raw_method(AsyncTasks.batch_create)
-
-    batch_update = async_raw_method(AsyncTasks.batch_update)
-
-    batch_delete = async_raw_method(AsyncTasks.batch_delete)
-
-    get = async_raw_method(AsyncTasks.get)
-
-    update = async_raw_method(AsyncTasks.update)
-
-    delete = async_raw_method(AsyncTasks.delete)
-
-
-class AsyncTasksWithStreamingResponse:
-    """`client.tasks.with_streaming_response`: each method gives a context manager
-    whose response body is read only when you read it (`iter_bytes()`, `parse()`)."""
-
-    def __init__(self, resource: AsyncTasks) -> None:
-        self._client = resource
-
-    list = async_streamed_method(AsyncTasks.list)
-
-    create = async_streamed_method(AsyncTasks.create)
-
-    batch_create = async_streamed_method(AsyncTasks.batch_create)
-
-    batch_update = async_streamed_method(AsyncTasks.batch_update)
-
-    batch_delete = async_streamed_method(AsyncTasks.batch_delete)
-
-    get = async_streamed_method(AsyncTasks.get)
-
-    update = async_streamed_method(AsyncTasks.update)
-
-    delete = async_streamed_method(AsyncTasks.delete)

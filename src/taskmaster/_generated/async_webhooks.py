@@ -20,7 +20,6 @@ from .._resources._common import (
     Id,
     operation,
 )
-from .._response import async_raw_method, async_streamed_method
 from .._types import NOT_GIVEN, NotGiven
 from .webhooks import (
     _create_webhook,
@@ -57,6 +56,7 @@ if TYPE_CHECKING:
 
     from .._options import RequestOptions, WriteOptions
     from ._params import WebhookCreateParams, WebhookUpdateParams
+    from ._views import AsyncWebhooksWithRawResponse, AsyncWebhooksWithStreamingResponse
 
 __all__ = ["AsyncWebhooks"]
 
@@ -67,11 +67,15 @@ class AsyncWebhooks(AsyncResource):
     @cached_property
     def with_raw_response(self) -> AsyncWebhooksWithRawResponse:
         """The same methods, returning an `AsyncAPIResponse` (status, headers, `parse()`)."""
+        from ._views import AsyncWebhooksWithRawResponse
+
         return AsyncWebhooksWithRawResponse(self)
 
     @cached_property
     def with_streaming_response(self) -> AsyncWebhooksWithStreamingResponse:
         """The same methods as context managers whose response body is read only on demand."""
+        from ._views import AsyncWebhooksWithStreamingResponse
+
         return AsyncWebhooksWithStreamingResponse(self)
 
     @operation("list_webhooks")
@@ -265,50 +269,3 @@ class AsyncWebhooks(AsyncResource):
         """
         params = _redeliver_webhook_delivery(webhook_id, delivery_id, account_id)
         return await self._request(_redeliver_webhook_delivery_call(params), options)
-
-
-class AsyncWebhooksWithRawResponse:
-    """`client.webhooks.with_raw_response`: each method returns an `AsyncAPIResponse`."""
-
-    def __init__(self, resource: AsyncWebhooks) -> None:
-        self._client = resource
-
-    list = async_raw_method(AsyncWebhooks.list)
-
-    create = async_raw_method(AsyncWebhooks.create)
-
-    get = async_raw_method(AsyncWebhooks.get)
-
-    update = async_raw_method(AsyncWebhooks.update)
-
-    delete = async_raw_method(AsyncWebhooks.delete)
-
-    rotate_secret = async_raw_method(AsyncWebhooks.rotate_secret)
-
-    list_deliveries = async_raw_method(AsyncWebhooks.list_deliveries)
-
-    redeliver_delivery = async_raw_method(AsyncWebhooks.redeliver_delivery)
-
-
-class AsyncWebhooksWithStreamingResponse:
-    """`client.webhooks.with_streaming_response`: each method gives a context manager
-    whose response body is read only when you read it (`iter_bytes()`, `parse()`)."""
-
-    def __init__(self, resource: AsyncWebhooks) -> None:
-        self._client = resource
-
-    list = async_streamed_method(AsyncWebhooks.list)
-
-    create = async_streamed_method(AsyncWebhooks.create)
-
-    get = async_streamed_method(AsyncWebhooks.get)
-
-    update = async_streamed_method(AsyncWebhooks.update)
-
-    delete = async_streamed_method(AsyncWebhooks.delete)
-
-    rotate_secret = async_streamed_method(AsyncWebhooks.rotate_secret)
-
-    list_deliveries = async_streamed_method(AsyncWebhooks.list_deliveries)
-
-    redeliver_delivery = async_streamed_method(AsyncWebhooks.redeliver_delivery)

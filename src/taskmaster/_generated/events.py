@@ -26,7 +26,6 @@ from .._resources._common import (
     ref,
     to_enum_list,
 )
-from .._response import raw_method, streamed_method
 
 if TYPE_CHECKING:
     from typing import Unpack
@@ -34,6 +33,7 @@ if TYPE_CHECKING:
     from taskmaster_api.models import Event, EventType, StreamTicket
 
     from .._options import RequestOptions, WriteOptions
+    from ._views import EventsWithRawResponse, EventsWithStreamingResponse
 
 __all__ = ["Events"]
 
@@ -95,11 +95,15 @@ class Events(EventsLib, SyncResource):
     @cached_property
     def with_raw_response(self) -> EventsWithRawResponse:
         """The same methods, returning an `APIResponse` (status, headers, `parse()`)."""
+        from ._views import EventsWithRawResponse
+
         return EventsWithRawResponse(self)
 
     @cached_property
     def with_streaming_response(self) -> EventsWithStreamingResponse:
         """The same methods as context managers whose response body is read only on demand."""
+        from ._views import EventsWithStreamingResponse
+
         return EventsWithStreamingResponse(self)
 
     @operation("list_events")
@@ -155,26 +159,3 @@ class Events(EventsLib, SyncResource):
         """
         params = _create_event_stream_ticket(account_id)
         return self._request(_create_event_stream_ticket_call(params), options)
-
-
-class EventsWithRawResponse:
-    """`client.events.with_raw_response`: each method returns an `APIResponse`."""
-
-    def __init__(self, resource: Events) -> None:
-        self._client = resource
-
-    list = raw_method(Events.list)
-
-    create_stream_ticket = raw_method(Events.create_stream_ticket)
-
-
-class EventsWithStreamingResponse:
-    """`client.events.with_streaming_response`: each method gives a context manager
-    whose response body is read only when you read it (`iter_bytes()`, `parse()`)."""
-
-    def __init__(self, resource: Events) -> None:
-        self._client = resource
-
-    list = streamed_method(Events.list)
-
-    create_stream_ticket = streamed_method(Events.create_stream_ticket)

@@ -17,7 +17,6 @@ from .._resources._common import (
     SyncResource,
     operation,
 )
-from .._response import raw_method, streamed_method
 
 if TYPE_CHECKING:
     from typing import Unpack
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     from taskmaster_api.models import Health, Readiness
 
     from .._options import RequestOptions
+    from ._views import HealthResourceWithRawResponse, HealthResourceWithStreamingResponse
 
 __all__ = ["HealthResource"]
 
@@ -69,11 +69,15 @@ class HealthResource(SyncResource):
     @cached_property
     def with_raw_response(self) -> HealthResourceWithRawResponse:
         """The same methods, returning an `APIResponse` (status, headers, `parse()`)."""
+        from ._views import HealthResourceWithRawResponse
+
         return HealthResourceWithRawResponse(self)
 
     @cached_property
     def with_streaming_response(self) -> HealthResourceWithStreamingResponse:
         """The same methods as context managers whose response body is read only on demand."""
+        from ._views import HealthResourceWithStreamingResponse
+
         return HealthResourceWithStreamingResponse(self)
 
     @operation("get_health")
@@ -100,26 +104,3 @@ class HealthResource(SyncResource):
         """
         params = _get_readiness()
         return self._request(_get_readiness_call(params), options)
-
-
-class HealthResourceWithRawResponse:
-    """`client.health.with_raw_response`: each method returns an `APIResponse`."""
-
-    def __init__(self, resource: HealthResource) -> None:
-        self._client = resource
-
-    get = raw_method(HealthResource.get)
-
-    get_readiness = raw_method(HealthResource.get_readiness)
-
-
-class HealthResourceWithStreamingResponse:
-    """`client.health.with_streaming_response`: each method gives a context manager
-    whose response body is read only when you read it (`iter_bytes()`, `parse()`)."""
-
-    def __init__(self, resource: HealthResource) -> None:
-        self._client = resource
-
-    get = streamed_method(HealthResource.get)
-
-    get_readiness = streamed_method(HealthResource.get_readiness)

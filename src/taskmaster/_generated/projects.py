@@ -25,7 +25,6 @@ from .._resources._common import (
     page_converter,
     ref,
 )
-from .._response import raw_method, streamed_method
 from .._types import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
@@ -39,6 +38,7 @@ if TYPE_CHECKING:
 
     from .._options import RequestOptions, WriteOptions
     from ._params import ProjectCreateParams, ProjectUpdateParams
+    from ._views import ProjectsWithRawResponse, ProjectsWithStreamingResponse
 
 __all__ = ["Projects"]
 
@@ -174,11 +174,15 @@ class Projects(SyncResource):
     @cached_property
     def with_raw_response(self) -> ProjectsWithRawResponse:
         """The same methods, returning an `APIResponse` (status, headers, `parse()`)."""
+        from ._views import ProjectsWithRawResponse
+
         return ProjectsWithRawResponse(self)
 
     @cached_property
     def with_streaming_response(self) -> ProjectsWithStreamingResponse:
         """The same methods as context managers whose response body is read only on demand."""
+        from ._views import ProjectsWithStreamingResponse
+
         return ProjectsWithStreamingResponse(self)
 
     @operation("list_projects")
@@ -300,38 +304,3 @@ class Projects(SyncResource):
         etag = None if if_match is None else self._etag_for(if_match, "delete_project")
         params = _delete_project(project_id, etag, account_id)
         self._request(_delete_project_call(params), options)
-
-
-class ProjectsWithRawResponse:
-    """`client.projects.with_raw_response`: each method returns an `APIResponse`."""
-
-    def __init__(self, resource: Projects) -> None:
-        self._client = resource
-
-    list = raw_method(Projects.list)
-
-    create = raw_method(Projects.create)
-
-    get = raw_method(Projects.get)
-
-    update = raw_method(Projects.update)
-
-    delete = raw_method(Projects.delete)
-
-
-class ProjectsWithStreamingResponse:
-    """`client.projects.with_streaming_response`: each method gives a context manager
-    whose response body is read only when you read it (`iter_bytes()`, `parse()`)."""
-
-    def __init__(self, resource: Projects) -> None:
-        self._client = resource
-
-    list = streamed_method(Projects.list)
-
-    create = streamed_method(Projects.create)
-
-    get = streamed_method(Projects.get)
-
-    update = streamed_method(Projects.update)
-
-    delete = streamed_method(Projects.delete)

@@ -25,7 +25,6 @@ from .._resources._common import (
     operation,
     ref,
 )
-from .._response import raw_method, streamed_method
 from .._types import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
@@ -40,6 +39,7 @@ if TYPE_CHECKING:
 
     from .._options import RequestOptions, WriteOptions
     from ._params import SubTaskCreateParams, SubTaskUpdateParams
+    from ._views import SubtasksWithRawResponse, SubtasksWithStreamingResponse
 
 __all__ = ["Subtasks"]
 
@@ -158,11 +158,15 @@ class Subtasks(SyncResource):
     @cached_property
     def with_raw_response(self) -> SubtasksWithRawResponse:
         """The same methods, returning an `APIResponse` (status, headers, `parse()`)."""
+        from ._views import SubtasksWithRawResponse
+
         return SubtasksWithRawResponse(self)
 
     @cached_property
     def with_streaming_response(self) -> SubtasksWithStreamingResponse:
         """The same methods as context managers whose response body is read only on demand."""
+        from ._views import SubtasksWithStreamingResponse
+
         return SubtasksWithStreamingResponse(self)
 
     @operation("list_subtasks")
@@ -258,34 +262,3 @@ class Subtasks(SyncResource):
         """
         params = _delete_subtask(task_id, subtask_id, account_id)
         self._request(_delete_subtask_call(params), options)
-
-
-class SubtasksWithRawResponse:
-    """`client.subtasks.with_raw_response`: each method returns an `APIResponse`."""
-
-    def __init__(self, resource: Subtasks) -> None:
-        self._client = resource
-
-    list = raw_method(Subtasks.list)
-
-    create = raw_method(Subtasks.create)
-
-    update = raw_method(Subtasks.update)
-
-    delete = raw_method(Subtasks.delete)
-
-
-class SubtasksWithStreamingResponse:
-    """`client.subtasks.with_streaming_response`: each method gives a context manager
-    whose response body is read only when you read it (`iter_bytes()`, `parse()`)."""
-
-    def __init__(self, resource: Subtasks) -> None:
-        self._client = resource
-
-    list = streamed_method(Subtasks.list)
-
-    create = streamed_method(Subtasks.create)
-
-    update = streamed_method(Subtasks.update)
-
-    delete = streamed_method(Subtasks.delete)

@@ -35,7 +35,6 @@ from .._resources._common import (
     to_enum_list,
     to_str_list,
 )
-from .._response import raw_method, streamed_method
 from .._types import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
@@ -53,6 +52,7 @@ if TYPE_CHECKING:
 
     from .._options import RequestOptions, WriteOptions
     from ._params import BatchTaskUpdateParams, TaskCreateParams, TaskFilters, TaskUpdateParams
+    from ._views import TasksWithRawResponse, TasksWithStreamingResponse
 
 __all__ = ["Tasks"]
 
@@ -370,11 +370,15 @@ class Tasks(SyncResource):
     @cached_property
     def with_raw_response(self) -> TasksWithRawResponse:
         """The same methods, returning an `APIResponse` (status, headers, `parse()`)."""
+        from ._views import TasksWithRawResponse
+
         return TasksWithRawResponse(self)
 
     @cached_property
     def with_streaming_response(self) -> TasksWithStreamingResponse:
         """The same methods as context managers whose response body is read only on demand."""
+        from ._views import TasksWithStreamingResponse
+
         return TasksWithStreamingResponse(self)
 
     @operation("list_tasks")
@@ -664,50 +668,3 @@ class Tasks(SyncResource):
         etag = None if if_match is None else self._etag_for(if_match, "delete_task")
         params = _delete_task(task_id, etag, account_id)
         self._request(_delete_task_call(params), options)
-
-
-class TasksWithRawResponse:
-    """`client.tasks.with_raw_response`: each method returns an `APIResponse`."""
-
-    def __init__(self, resource: Tasks) -> None:
-        self._client = resource
-
-    list = raw_method(Tasks.list)
-
-    create = raw_method(Tasks.create)
-
-    batch_create = raw_method(Tasks.batch_create)
-
-    batch_update = raw_method(Tasks.batch_update)
-
-    batch_delete = raw_method(Tasks.batch_delete)
-
-    get = raw_method(Tasks.get)
-
-    update = raw_method(Tasks.update)
-
-    delete = raw_method(Tasks.delete)
-
-
-class TasksWithStreamingResponse:
-    """`client.tasks.with_streaming_response`: each method gives a context manager
-    whose response body is read only when you read it (`iter_bytes()`, `parse()`)."""
-
-    def __init__(self, resource: Tasks) -> None:
-        self._client = resource
-
-    list = streamed_method(Tasks.list)
-
-    create = streamed_method(Tasks.create)
-
-    batch_create = streamed_method(Tasks.batch_create)
-
-    batch_update = streamed_method(Tasks.batch_update)
-
-    batch_delete = streamed_method(Tasks.batch_delete)
-
-    get = streamed_method(Tasks.get)
-
-    update = streamed_method(Tasks.update)
-
-    delete = streamed_method(Tasks.delete)

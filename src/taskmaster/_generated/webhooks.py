@@ -27,7 +27,6 @@ from .._resources._common import (
     ref,
     to_enum,
 )
-from .._response import raw_method, streamed_method
 from .._types import NOT_GIVEN, NotGiven
 
 if TYPE_CHECKING:
@@ -46,6 +45,7 @@ if TYPE_CHECKING:
 
     from .._options import RequestOptions, WriteOptions
     from ._params import WebhookCreateParams, WebhookUpdateParams
+    from ._views import WebhooksWithRawResponse, WebhooksWithStreamingResponse
 
 __all__ = ["Webhooks"]
 
@@ -267,11 +267,15 @@ class Webhooks(SyncResource):
     @cached_property
     def with_raw_response(self) -> WebhooksWithRawResponse:
         """The same methods, returning an `APIResponse` (status, headers, `parse()`)."""
+        from ._views import WebhooksWithRawResponse
+
         return WebhooksWithRawResponse(self)
 
     @cached_property
     def with_streaming_response(self) -> WebhooksWithStreamingResponse:
         """The same methods as context managers whose response body is read only on demand."""
+        from ._views import WebhooksWithStreamingResponse
+
         return WebhooksWithStreamingResponse(self)
 
     @operation("list_webhooks")
@@ -465,50 +469,3 @@ class Webhooks(SyncResource):
         """
         params = _redeliver_webhook_delivery(webhook_id, delivery_id, account_id)
         return self._request(_redeliver_webhook_delivery_call(params), options)
-
-
-class WebhooksWithRawResponse:
-    """`client.webhooks.with_raw_response`: each method returns an `APIResponse`."""
-
-    def __init__(self, resource: Webhooks) -> None:
-        self._client = resource
-
-    list = raw_method(Webhooks.list)
-
-    create = raw_method(Webhooks.create)
-
-    get = raw_method(Webhooks.get)
-
-    update = raw_method(Webhooks.update)
-
-    delete = raw_method(Webhooks.delete)
-
-    rotate_secret = raw_method(Webhooks.rotate_secret)
-
-    list_deliveries = raw_method(Webhooks.list_deliveries)
-
-    redeliver_delivery = raw_method(Webhooks.redeliver_delivery)
-
-
-class WebhooksWithStreamingResponse:
-    """`client.webhooks.with_streaming_response`: each method gives a context manager
-    whose response body is read only when you read it (`iter_bytes()`, `parse()`)."""
-
-    def __init__(self, resource: Webhooks) -> None:
-        self._client = resource
-
-    list = streamed_method(Webhooks.list)
-
-    create = streamed_method(Webhooks.create)
-
-    get = streamed_method(Webhooks.get)
-
-    update = streamed_method(Webhooks.update)
-
-    delete = streamed_method(Webhooks.delete)
-
-    rotate_secret = streamed_method(Webhooks.rotate_secret)
-
-    list_deliveries = streamed_method(Webhooks.list_deliveries)
-
-    redeliver_delivery = streamed_method(Webhooks.redeliver_delivery)
