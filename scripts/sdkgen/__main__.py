@@ -10,6 +10,7 @@ templates/sdk/names.yaml (checked: an entry naming no operation fails the run).
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import subprocess
@@ -210,12 +211,30 @@ def render(spec_path: Path, out: Path) -> None:
         shutil.copytree(staging, out)
 
 
+def write_code_samples(spec_path: Path, out: Path) -> None:
+    from samples import with_code_samples
+
+    spec = yaml.safe_load(spec_path.read_text())
+    names = yaml.safe_load((TEMPLATES / "names.yaml").read_text()) or {}
+    resources, reader = read_spec(spec, names)
+    out.write_text(json.dumps(with_code_samples(spec, resources, reader, names), indent=1))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--spec", type=Path, default=ROOT / "openapi" / "taskmaster.yaml")
     parser.add_argument("--out", type=Path, default=ROOT / "src" / "taskmaster" / "_generated")
+    parser.add_argument(
+        "--code-samples",
+        type=Path,
+        metavar="FILE",
+        help="instead: write the spec with x-codeSamples (Python SDK, curl) to FILE (JSON)",
+    )
     args = parser.parse_args()
     try:
+        if args.code_samples is not None:
+            write_code_samples(args.spec, args.code_samples)
+            return 0
         render(args.spec, args.out)
     except SpecError as exc:
         print(f"sdkgen: {exc}", file=sys.stderr)
