@@ -192,49 +192,61 @@ class ReplayCapture(RawCapture):
         return response if response is not None else await super().asend(http, kwargs, timeout)
 
 
-class raw_method(Generic[P, T]):
-    """`ViewClass.name = raw_method(Client.name)`: the view's method returns `APIResponse[T]`."""
+class _ViewMethod:
+    """A view's method (`View.name = raw_method(Client.name)`): the client's method, run by
+    `_wrap` with a capture. Bound, its signature is the plain method's (without `self`)."""
 
-    def __init__(self, method: Callable[Concatenate[Any, P], T]) -> None:
+    def __init__(self, method: Callable[..., Any]) -> None:
         self._method = method
         self._name = getattr(method, "__name__", "")
 
     def __set_name__(self, owner: type[Any], name: str) -> None:
         self._name = name
+
+    def _bind(self, view: object) -> Any:
+        if view is None:
+            return self
+        client = view._client  # type: ignore[attr-defined]
+        call = functools.wraps(self._method)(self._wrap(self._method, client))
+        call.__wrapped__ = getattr(client, self._name)
+        return call
+
+    @staticmethod
+    def _wrap(method: Any, client: Any) -> Callable[..., Any]:
+        raise NotImplementedError
+
+
+class raw_method(_ViewMethod, Generic[P, T]):
+    """`ViewClass.name = raw_method(Client.name)`: the view's method returns `APIResponse[T]`."""
+
+    def __init__(self, method: Callable[Concatenate[Any, P], T]) -> None:
+        super().__init__(method)
 
     @overload
     def __get__(self, view: None, owner: type[Any]) -> raw_method[P, T]: ...
     @overload
     def __get__(self, view: object, owner: type[Any]) -> Callable[P, APIResponse[T]]: ...
     def __get__(self, view: object, owner: type[Any]) -> Any:
-        if view is None:
-            return self
-        method: Any = self._method
-        client = view._client  # type: ignore[attr-defined]
+        return self._bind(view)
 
-        @functools.wraps(method)
-        def call(*args: Any, **kwargs: Any) -> APIResponse[T]:
+    @staticmethod
+    def _wrap(method: Any, client: Any) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> APIResponse[Any]:
             capture = RawCapture()
             result = method(client, *args, **kwargs, **{RAW_OPTION: capture})
             return APIResponse(capture.taken(), result)
 
-        # The bound method: `inspect.signature` of the view's method then has no `self`.
-        call.__wrapped__ = getattr(client, self._name)
         return call
 
 
-class async_raw_method(Generic[P, T]):
+class async_raw_method(_ViewMethod, Generic[P, T]):
     """The async view's twin: `await view.name(...)` gives an `AsyncAPIResponse[T]`.
 
     Works for coroutine methods and for list methods returning an (awaitable) `AsyncPager`.
     """
 
     def __init__(self, method: Callable[Concatenate[Any, P], Awaitable[T]]) -> None:
-        self._method = method
-        self._name = getattr(method, "__name__", "")
-
-    def __set_name__(self, owner: type[Any], name: str) -> None:
-        self._name = name
+        super().__init__(method)
 
     @overload
     def __get__(self, view: None, owner: type[Any]) -> async_raw_method[P, T]: ...
@@ -243,19 +255,15 @@ class async_raw_method(Generic[P, T]):
         self, view: object, owner: type[Any]
     ) -> Callable[P, Awaitable[AsyncAPIResponse[T]]]: ...
     def __get__(self, view: object, owner: type[Any]) -> Any:
-        if view is None:
-            return self
-        method: Any = self._method
-        client = view._client  # type: ignore[attr-defined]
+        return self._bind(view)
 
-        @functools.wraps(method)
-        async def call(*args: Any, **kwargs: Any) -> AsyncAPIResponse[T]:
+    @staticmethod
+    def _wrap(method: Any, client: Any) -> Callable[..., Any]:
+        async def call(*args: Any, **kwargs: Any) -> AsyncAPIResponse[Any]:
             capture = RawCapture()
             result = await method(client, *args, **kwargs, **{RAW_OPTION: capture})
             return AsyncAPIResponse(capture.taken(), result)
 
-        # The bound method: `inspect.signature` of the view's method then has no `self`.
-        call.__wrapped__ = getattr(client, self._name)
         return call
 
 
@@ -381,24 +389,22 @@ class AsyncStreamedResponse(Generic[T]):
             await self._response.close()
 
 
-class streamed_method(Generic[P, T]):
+class streamed_method(_ViewMethod, Generic[P, T]):
     """`View.name = streamed_method(Resource.name)`: the view's method gives a context manager."""
 
     def __init__(self, method: Callable[Concatenate[Any, P], T]) -> None:
-        self._method = method
+        super().__init__(method)
 
     @overload
     def __get__(self, view: None, owner: type[Any]) -> streamed_method[P, T]: ...
     @overload
     def __get__(self, view: object, owner: type[Any]) -> Callable[P, StreamedResponse[T]]: ...
     def __get__(self, view: object, owner: type[Any]) -> Any:
-        if view is None:
-            return self
-        method: Any = self._method
-        client = view._client  # type: ignore[attr-defined]
+        return self._bind(view)
 
-        @functools.wraps(method)
-        def call(*args: Any, **kwargs: Any) -> StreamedResponse[T]:
+    @staticmethod
+    def _wrap(method: Any, client: Any) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> StreamedResponse[Any]:
             return StreamedResponse(
                 lambda capture: method(client, *args, **kwargs, **{RAW_OPTION: capture})
             )
@@ -406,24 +412,22 @@ class streamed_method(Generic[P, T]):
         return call
 
 
-class async_streamed_method(Generic[P, T]):
+class async_streamed_method(_ViewMethod, Generic[P, T]):
     """The async twin: `async with view.name(...) as response:`."""
 
     def __init__(self, method: Callable[Concatenate[Any, P], Awaitable[T]]) -> None:
-        self._method = method
+        super().__init__(method)
 
     @overload
     def __get__(self, view: None, owner: type[Any]) -> async_streamed_method[P, T]: ...
     @overload
     def __get__(self, view: object, owner: type[Any]) -> Callable[P, AsyncStreamedResponse[T]]: ...
     def __get__(self, view: object, owner: type[Any]) -> Any:
-        if view is None:
-            return self
-        method: Any = self._method
-        client = view._client  # type: ignore[attr-defined]
+        return self._bind(view)
 
-        @functools.wraps(method)
-        def call(*args: Any, **kwargs: Any) -> AsyncStreamedResponse[T]:
+    @staticmethod
+    def _wrap(method: Any, client: Any) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> AsyncStreamedResponse[Any]:
             async def run(capture: RawCapture) -> Any:
                 return await method(client, *args, **kwargs, **{RAW_OPTION: capture})
 
