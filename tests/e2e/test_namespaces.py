@@ -97,3 +97,11 @@ async def test_raw_views_of_namespaces(client: Any) -> None:
     project = raw.parse()
     nested = await _result(client.with_raw_response.projects.get(project.id))
     assert nested.parse().name == "raw project"
+
+
+async def test_the_bulk_helpers_hang_off_the_tasks_namespace(client: Any) -> None:
+    result = await _result(client.tasks.bulk_create([{"title": f"b{i}"} for i in range(3)]))
+    assert result.ok
+    assert result.succeeded_count == 3
+    single = await _result(client.tasks.batch_create([{"title": "one request"}]))
+    assert (single.succeeded, single.failed) == (1, 0)  # one request, the server's answer

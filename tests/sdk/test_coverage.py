@@ -190,8 +190,10 @@ def namespace_operations(client_class: type[Any]) -> dict[str, tuple[str, str]]:
     for attr in RESOURCES:
         resource_class = inspect.signature(getattr(client_class, attr).func).return_annotation
         resource_class = getattr(generated_client, resource_class)
-        for operation, name in client_operations(resource_class).items():
-            found[operation] = (attr, name)
+        for name, method in vars(resource_class).items():  # generated, not the mixed-in helpers
+            operation = getattr(method, "__taskmaster_operation__", None)
+            if isinstance(operation, str):
+                found[operation] = (attr, name)
     return found
 
 

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from .._call import AsyncRequester as Requester
+from .._lib.tasks import AsyncTasksLib
 from .._pagination import AsyncPager
 from .._resources._common import (
     AsyncResource,
@@ -62,7 +63,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncTasks"]
 
 
-class AsyncTasks(AsyncResource):
+class AsyncTasks(AsyncTasksLib, AsyncResource):
     """`client.tasks`: Tasks, single and in batches of up to 100."""
 
     @cached_property

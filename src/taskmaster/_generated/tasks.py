@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._call import Call, make_call
 from .._call import SyncRequester as Requester
+from .._lib.tasks import TasksLib
 from .._pagination import Page, SyncPager
 from .._resources._common import (
     HasId,
@@ -364,7 +365,7 @@ def _delete_task_call(params: dict[str, Any]) -> Call[None]:
     )
 
 
-class Tasks(SyncResource):
+class Tasks(TasksLib, SyncResource):
     """`client.tasks`: Tasks, single and in batches of up to 100."""
 
     @cached_property
