@@ -69,3 +69,12 @@ def test_an_override_renames_a_namespace_method(sdkgen: Any) -> None:
     accounts = next(r for r in resources if r.attr == "accounts")
     assert "me" in [op.method for op in accounts.operations]
     assert "get_me" in [op.flat for op in accounts.operations]  # the flat name stays
+
+
+def test_webhook_verification_hangs_off_the_webhooks_namespace() -> None:
+    from tests.sdk.test_webhook_verify import BODY, SECRET, oracle_headers
+
+    with TaskMasterClient(API, token="t") as client:
+        assert client.webhooks.verify(BODY, oracle_headers(BODY), SECRET).seq == 42
+    aclient = AsyncTaskMasterClient(API, token="t")
+    assert aclient.webhooks.verify(BODY, oracle_headers(BODY), SECRET).seq == 42

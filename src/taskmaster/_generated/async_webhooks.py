@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from .._call import AsyncRequester as Requester
+from .._lib.webhooks import AsyncWebhooksLib
 from .._pagination import AsyncPager
 from .._resources._common import (
     AsyncResource,
@@ -61,7 +62,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncWebhooks"]
 
 
-class AsyncWebhooks(AsyncResource):
+class AsyncWebhooks(AsyncWebhooksLib, AsyncResource):
     """`client.webhooks`: Subscriptions that receive signed event deliveries (Standard Webhooks)."""
 
     @cached_property

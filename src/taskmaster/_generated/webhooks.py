@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._call import Call, make_call
 from .._call import SyncRequester as Requester
+from .._lib.webhooks import WebhooksLib
 from .._pagination import Page, SyncPager
 from .._resources._common import (
     HasId,
@@ -261,7 +262,7 @@ def _redeliver_webhook_delivery_call(params: dict[str, Any]) -> Call[WebhookDeli
     )
 
 
-class Webhooks(SyncResource):
+class Webhooks(WebhooksLib, SyncResource):
     """`client.webhooks`: Subscriptions that receive signed event deliveries (Standard Webhooks)."""
 
     @cached_property
