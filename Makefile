@@ -38,10 +38,10 @@ typecheck: $(STAMP)  ## mypy --strict on src/ and generated/
 spec-lint: $(STAMP)  ## openapi-spec-validator + redocly lint on openapi/taskmaster.yaml
 	scripts/check spec-lint
 
-generate: $(STAMP)  ## regenerate generated/taskmaster_api from the spec
+generate: $(STAMP)  ## regenerate generated/taskmaster_api and src/taskmaster/_generated from the spec
 	scripts/generate
 
-check-generated: $(STAMP)  ## fail if generated/ is stale
+check-generated: $(STAMP)  ## fail if generated/ or src/taskmaster/_generated is stale
 	scripts/check-generated
 
 check: $(STAMP)  ## lint, typecheck, spec-lint, check-generated, versions

@@ -55,6 +55,8 @@ autodoc_class_signature = "mixed"
 nitpick_ignore_regex = [
     (r"py:.*", r"(?!taskmaster\b).*"),  # any target outside the taskmaster package
     (r"py:(class|obj)", r"taskmaster\._[\w.]+\.[A-Z]"),  # type variables (T) of private generics
+    # The namespaces' classes (`client.tasks` is a `Tasks`), generated from the spec.
+    (r"py:(class|obj)", r"taskmaster\._generated\.[\w.]+"),
 ]
 
 # --- HTML --------------------------------------------------------------------------------------

@@ -6,7 +6,9 @@
         for task in client.list_tasks(status="pending"):
             ...
 
-Every operation of the API is a client method, except the few listed with the reason in
+Every operation of the API is a method of its tag's namespace (`client.tasks.list`,
+`client.projects.create`...; generated from the spec) and a flat client method
+(`client.list_tasks`, the same function), except the few listed with the reason in
 `taskmaster._raw.RAW_ONLY`; any generated endpoint can also be called directly through the
 client's own authenticated, retrying httpx client:
 
@@ -46,6 +48,17 @@ if TYPE_CHECKING:
         TaskMasterError,
         ValidationError,
     )
+    from ._generated._params import (
+        ProjectCreateParams,
+        ProjectUpdateParams,
+        SubTaskCreateParams,
+        SubTaskUpdateParams,
+        TaskCreateParams,
+        TaskFilters,
+        TaskUpdateParams,
+        WebhookCreateParams,
+        WebhookUpdateParams,
+    )
     from ._models import (
         Account,
         AccountMembership,
@@ -76,8 +89,13 @@ if TYPE_CHECKING:
     )
     from ._options import RequestOptions, WriteOptions
     from ._pagination import AsyncPager, Page, PaginationError, SyncPager
-    from ._params import BatchTaskUpdateParams, TaskCreateParams, TaskFilters, TaskUpdateParams
-    from ._response import APIResponse, AsyncAPIResponse
+    from ._params import BatchTaskUpdateParams
+    from ._response import (
+        APIResponse,
+        AsyncAPIResponse,
+        AsyncStreamedAPIResponse,
+        StreamedAPIResponse,
+    )
     from ._retry import RetryPolicy
     from ._stream_state import ConnectionChange
     from ._tokens import FileTokenStore, MemoryTokenStore, TokenSet, TokenStore
@@ -96,6 +114,7 @@ __all__ = [
     "AccountMembership",
     "AsyncAPIResponse",
     "AsyncPager",
+    "AsyncStreamedAPIResponse",
     "AsyncTaskMasterClient",
     "AuthenticationError",
     "BatchTaskUpdate",
@@ -125,6 +144,8 @@ __all__ = [
     "PreconditionFailedError",
     "Priority",
     "Project",
+    "ProjectCreateParams",
+    "ProjectUpdateParams",
     "RateLimitError",
     "Readiness",
     "RequestOptions",
@@ -132,7 +153,10 @@ __all__ = [
     "RetryPolicy",
     "Role",
     "ServerError",
+    "StreamedAPIResponse",
     "SubTask",
+    "SubTaskCreateParams",
+    "SubTaskUpdateParams",
     "SyncPager",
     "Task",
     "TaskCreate",
@@ -149,9 +173,11 @@ __all__ = [
     "User",
     "ValidationError",
     "Webhook",
+    "WebhookCreateParams",
     "WebhookDelivery",
     "WebhookDisabledReason",
     "WebhookSecret",
+    "WebhookUpdateParams",
     "WebhookVerificationError",
     "WebhookWithSecret",
     "WriteOptions",
@@ -211,8 +237,24 @@ _MODULES: dict[str, tuple[str, ...]] = {
     ),
     "._options": ("RequestOptions", "WriteOptions"),
     "._pagination": ("AsyncPager", "Page", "PaginationError", "SyncPager"),
-    "._params": ("BatchTaskUpdateParams", "TaskCreateParams", "TaskFilters", "TaskUpdateParams"),
-    "._response": ("APIResponse", "AsyncAPIResponse"),
+    "._generated._params": (
+        "ProjectCreateParams",
+        "ProjectUpdateParams",
+        "SubTaskCreateParams",
+        "SubTaskUpdateParams",
+        "TaskCreateParams",
+        "TaskFilters",
+        "TaskUpdateParams",
+        "WebhookCreateParams",
+        "WebhookUpdateParams",
+    ),
+    "._params": ("BatchTaskUpdateParams",),
+    "._response": (
+        "APIResponse",
+        "AsyncAPIResponse",
+        "AsyncStreamedAPIResponse",
+        "StreamedAPIResponse",
+    ),
     "._retry": ("RetryPolicy",),
     "._stream_state": ("ConnectionChange",),
     "._tokens": ("FileTokenStore", "MemoryTokenStore", "TokenSet", "TokenStore"),

@@ -3,7 +3,8 @@
 `BaseClient` does everything that needs no I/O: configuration, reading a response into a model
 or an exception, `with_options` copies. The two shells only send: `_request` (one call),
 `close`; `_session.py` adds the login/refresh/logout methods. The methods users call come from the
-resource mixins in `_resources/` and `_bulk.py`, written once per shell around shared builders.
+generated namespaces and flat methods (`_generated/`, from the spec), `_bulk.py` and
+`_session.py`.
 
 Raw generated endpoints share the client's authenticated, retrying httpx client:
 
@@ -30,17 +31,12 @@ from ._connections import CertTypes, Pool, open_pool
 from ._cookies import SetCookieJar
 from ._custom_requests import AsyncCustomRequestsMixin, CustomRequestsMixin
 from ._exceptions import APIResponseValidationError, InvalidRequestError, error_from_response
+from ._generated._client import RESOURCES, AsyncGeneratedMethods, GeneratedMethods
 from ._json import PARSE_ERRORS, check_constants
 from ._logs import setup_logging
 from ._options import NO_OPTIONS, RAW_OPTION, merge_options
 from ._params import to_uuid
 from ._request_ids import stamp_request_id
-from ._resources.accounts import AccountsMixin, AsyncAccountsMixin
-from ._resources.events import AsyncEventsMixin, EventsMixin
-from ._resources.projects import AsyncProjectsMixin, ProjectsMixin
-from ._resources.subtasks import AsyncSubtasksMixin, SubtasksMixin
-from ._resources.tasks import AsyncTasksMixin, TasksMixin
-from ._resources.webhooks import AsyncWebhooksMixin, WebhooksMixin
 from ._retry import (
     DEFAULT_RETRY_BUDGET,
     DEFAULT_RETRY_ON,
@@ -58,7 +54,12 @@ if TYPE_CHECKING:
     from taskmaster_api import Client
 
     from ._auth import TokenAuth
-    from ._raw_views import AsyncTaskMasterClientWithRawResponse, TaskMasterClientWithRawResponse
+    from ._raw_views import (
+        AsyncTaskMasterClientWithRawResponse,
+        AsyncTaskMasterClientWithStreamingResponse,
+        TaskMasterClientWithRawResponse,
+        TaskMasterClientWithStreamingResponse,
+    )
     from ._response import RawCapture
     from ._tokens import TokenStore
     from ._types import TimeoutTypes
@@ -69,7 +70,11 @@ T = TypeVar("T")
 
 
 class BaseClient:
-    """Configuration and response handling shared by the sync and async clients."""
+    """Configuration and response handling shared by the sync and async clients.
+
+    The shells differ in their httpx client and retry transport (`_http_class`,
+    `_retry_class`), and in `_request`, `raw` and closing; the rest is here, once.
+    """
 
     api_url: str
     _auth: TokenAuth
@@ -78,6 +83,11 @@ class BaseClient:
     _policy: RetryPolicy
     _timeout: httpx.Timeout
     _etags: ETagCache
+    _http: Any
+    _raw: Client | None
+    _is_async: bool
+    _http_class: type[httpx.Client] | type[httpx.AsyncClient]
+    _retry_class: type[RetryTransport] | type[AsyncRetryTransport]
 
     def __init__(
         self,
@@ -125,6 +135,67 @@ class BaseClient:
         self._etags = ETagCache()
         self._parser: Client | None = None
 
+    def _open(self, **connection: Any) -> None:
+        """Open the connection pool and the httpx client over it (the shells' `__init__`)."""
+        self._pool = open_pool(is_async=self._is_async, **connection)
+        self._owns_pool = True
+        self._http = self._new_http(owns_inner=True)
+        self._raw = None
+
+    def _new_http(self, *, owns_inner: bool) -> Any:
+        pool, policy = self._pool, self._policy
+        retry: Any = self._retry_class  # typed per shell: httpx.Client or AsyncClient
+        http: Any = self._http_class
+        return http(
+            base_url=self.api_url,
+            auth=self._auth,
+            transport=retry(pool.inner, policy, owns_inner=owns_inner),
+            mounts={
+                pattern: None if route is None else retry(route, policy, owns_inner=owns_inner)
+                for pattern, route in pool.mounts.items()
+            },
+            headers=self._headers,
+            timeout=self._timeout,
+            event_hooks=pool.event_hooks,
+            follow_redirects=pool.follow_redirects,
+            cookies=SetCookieJar(),
+            trust_env=False,  # the pool has read the environment (proxies) already
+        )
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | None = None,
+        retry_backoff: float | None = None,
+        retry_on: Collection[int] | None = None,
+        headers: Mapping[str, str] | None = None,
+        api_url: str | None = None,
+        account_id: uuid.UUID | str | None = None,
+        retry_budget: float | None = None,
+    ) -> Self:
+        """A client with other options, sharing this one's connections, tokens and ETags.
+
+        `headers` are sent on top of this client's; `account_id` acts in that account (a
+        default `X-Account-ID`; a method's own `account_id=` still wins). With another
+        `api_url` the copy opens its own pool (unless this client was given a `transport` or
+        an `http_client`, which it keeps) but still shares the tokens. Closing a copy that
+        shares the pool leaves it open; closing the original closes it for both.
+        """
+        clone = self._copy_with(
+            timeout, max_retries, retry_backoff, retry_on,
+            headers=headers, api_url=api_url, account_id=account_id, retry_budget=retry_budget,
+        )  # fmt: skip
+        clone._http = clone._new_http(owns_inner=clone._owns_pool)
+        clone._raw = None
+        return clone
+
+    copy = with_options  # openai-python's name for the same thing
+
+    @property
+    def is_closed(self) -> bool:
+        return bool(self._http.is_closed)
+
     @property
     def max_retries(self) -> int:
         return self._policy.max_retries
@@ -157,6 +228,8 @@ class BaseClient:
         Tokens, ETags and (for the same `api_url`) the connection pool stay shared.
         """
         clone = copy.copy(self)
+        for name in RESOURCES:  # cached namespaces send through the client they were made on
+            clone.__dict__.pop(name, None)
         clone._headers = {**self._headers, **(headers or {})}
         if account_id is not None:
             clone._headers["X-Account-ID"] = str(to_uuid(account_id, "account_id"))
@@ -251,16 +324,7 @@ class BaseClient:
 
 
 class TaskMasterClient(
-    BaseClient,
-    TasksMixin,
-    SubtasksMixin,
-    ProjectsMixin,
-    AccountsMixin,
-    WebhooksMixin,
-    EventsMixin,
-    BulkMixin,
-    SessionMixin,
-    CustomRequestsMixin,
+    BaseClient, GeneratedMethods, BulkMixin, SessionMixin, CustomRequestsMixin
 ):
     """The synchronous Task Master client. Use it as a context manager, or call `close()`.
 
@@ -272,6 +336,11 @@ class TaskMasterClient(
     Proxies come from the environment unless `trust_env=False`; `proxy=`, `verify=` and `cert=`
     apply to REST and the WebSocket stream alike. See docs/connections.md.
     """
+
+    _http: httpx.Client
+    _is_async = False
+    _http_class = httpx.Client
+    _retry_class = RetryTransport
 
     def __init__(
         self,
@@ -306,63 +375,10 @@ class TaskMasterClient(
             verify_tokens=verify_tokens,
             jwt_issuer=jwt_issuer, jwt_audience=jwt_audience, headers=headers,
         )  # fmt: skip
-        self._pool = open_pool(
-            is_async=False, transport=transport, http_client=http_client, verify=verify,
-            cert=cert, proxy=proxy, http2=http2, trust_env=trust_env,
+        self._open(
+            transport=transport, http_client=http_client, verify=verify, cert=cert,
+            proxy=proxy, http2=http2, trust_env=trust_env,
         )  # fmt: skip
-        self._owns_pool = True
-        self._http = self._new_http(owns_inner=True)
-        self._raw: Client | None = None
-
-    def _new_http(self, *, owns_inner: bool) -> httpx.Client:
-        pool, policy = self._pool, self._policy
-        return httpx.Client(
-            base_url=self.api_url,
-            auth=self._auth,
-            transport=RetryTransport(pool.inner, policy, owns_inner=owns_inner),
-            mounts={
-                pattern: None
-                if route is None
-                else RetryTransport(route, policy, owns_inner=owns_inner)
-                for pattern, route in pool.mounts.items()
-            },
-            headers=self._headers,
-            timeout=self._timeout,
-            event_hooks=pool.event_hooks,
-            follow_redirects=pool.follow_redirects,
-            cookies=SetCookieJar(),
-            trust_env=False,  # the pool has read the environment (proxies) already
-        )
-
-    def with_options(
-        self,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        retry_backoff: float | None = None,
-        retry_on: Collection[int] | None = None,
-        headers: Mapping[str, str] | None = None,
-        api_url: str | None = None,
-        account_id: uuid.UUID | str | None = None,
-        retry_budget: float | None = None,
-    ) -> Self:
-        """A client with other options, sharing this one's connections, tokens and ETags.
-
-        `headers` are sent on top of this client's; `account_id` acts in that account (a
-        default `X-Account-ID`; a method's own `account_id=` still wins). With another
-        `api_url` the copy opens its own pool (unless this client was given a `transport` or
-        an `http_client`, which it keeps) but still shares the tokens. Closing a copy that
-        shares the pool leaves it open; closing the original closes it for both.
-        """
-        clone = self._copy_with(
-            timeout, max_retries, retry_backoff, retry_on,
-            headers=headers, api_url=api_url, account_id=account_id, retry_budget=retry_budget,
-        )  # fmt: skip
-        clone._http = clone._new_http(owns_inner=clone._owns_pool)
-        clone._raw = None
-        return clone
-
-    copy = with_options  # openai-python's name for the same thing
 
     @property
     def with_raw_response(self) -> TaskMasterClientWithRawResponse:
@@ -371,6 +387,14 @@ class TaskMasterClient(
         from ._raw_views import TaskMasterClientWithRawResponse
 
         return TaskMasterClientWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> TaskMasterClientWithStreamingResponse:
+        """The same methods as context managers over the response, its body unread until you
+        read it: `with client.with_streaming_response.list_tasks() as r: r.iter_bytes()`."""
+        from ._raw_views import TaskMasterClientWithStreamingResponse
+
+        return TaskMasterClientWithStreamingResponse(self)
 
     @property
     def raw(self) -> Client:
@@ -388,14 +412,14 @@ class TaskMasterClient(
     def _request(self, call: Call[T], options: Mapping[str, Any] = NO_OPTIONS) -> T:
         kwargs, timeout, capture = self._options_of(call, options)
         try:
-            if isinstance(timeout, NotGiven):
+            if capture is not None:  # with_raw_response / with_streaming_response
+                response = capture.send(self._http, kwargs, timeout)
+            elif isinstance(timeout, NotGiven):
                 response = self._http.request(**kwargs)
             else:
                 response = self._http.request(**kwargs, timeout=timeout)
         except httpx.HTTPError as exc:
             raise connection_error(exc) from exc
-        if capture is not None:
-            capture.record(response)
         return self._finish(call, response)
 
     def close(self) -> None:
@@ -404,10 +428,6 @@ class TaskMasterClient(
         self._http.close()
         if self._owns_pool and self._pool.user_client is not None:
             self._pool.user_client.close()  # type: ignore[union-attr]
-
-    @property
-    def is_closed(self) -> bool:
-        return self._http.is_closed
 
     def __enter__(self) -> Self:
         return self
@@ -423,12 +443,7 @@ class TaskMasterClient(
 
 class AsyncTaskMasterClient(
     BaseClient,
-    AsyncTasksMixin,
-    AsyncSubtasksMixin,
-    AsyncProjectsMixin,
-    AsyncAccountsMixin,
-    AsyncWebhooksMixin,
-    AsyncEventsMixin,
+    AsyncGeneratedMethods,
     AsyncBulkMixin,
     AsyncSessionMixin,
     AsyncCustomRequestsMixin,
@@ -439,6 +454,11 @@ class AsyncTaskMasterClient(
     renewal lock belong to it). `transport=` takes an async transport (`httpx.ASGITransport(app)`
     serves an ASGI app in-process).
     """
+
+    _http: httpx.AsyncClient
+    _is_async = True
+    _http_class = httpx.AsyncClient
+    _retry_class = AsyncRetryTransport
 
     def __init__(
         self,
@@ -473,57 +493,10 @@ class AsyncTaskMasterClient(
             verify_tokens=verify_tokens,
             jwt_issuer=jwt_issuer, jwt_audience=jwt_audience, headers=headers,
         )  # fmt: skip
-        self._pool = open_pool(
-            is_async=True, transport=transport, http_client=http_client, verify=verify,
-            cert=cert, proxy=proxy, http2=http2, trust_env=trust_env,
+        self._open(
+            transport=transport, http_client=http_client, verify=verify, cert=cert,
+            proxy=proxy, http2=http2, trust_env=trust_env,
         )  # fmt: skip
-        self._owns_pool = True
-        self._http = self._new_http(owns_inner=True)
-        self._raw: Client | None = None
-
-    def _new_http(self, *, owns_inner: bool) -> httpx.AsyncClient:
-        pool, policy = self._pool, self._policy
-        return httpx.AsyncClient(
-            base_url=self.api_url,
-            auth=self._auth,
-            transport=AsyncRetryTransport(pool.inner, policy, owns_inner=owns_inner),
-            mounts={
-                pattern: None
-                if route is None
-                else AsyncRetryTransport(route, policy, owns_inner=owns_inner)
-                for pattern, route in pool.mounts.items()
-            },
-            headers=self._headers,
-            timeout=self._timeout,
-            event_hooks=pool.event_hooks,
-            follow_redirects=pool.follow_redirects,
-            cookies=SetCookieJar(),
-            trust_env=False,
-        )
-
-    def with_options(
-        self,
-        *,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | None = None,
-        retry_backoff: float | None = None,
-        retry_on: Collection[int] | None = None,
-        headers: Mapping[str, str] | None = None,
-        api_url: str | None = None,
-        account_id: uuid.UUID | str | None = None,
-        retry_budget: float | None = None,
-    ) -> Self:
-        """A client with other options sharing this one's connections, tokens and ETags (see
-        `TaskMasterClient.with_options`)."""
-        clone = self._copy_with(
-            timeout, max_retries, retry_backoff, retry_on,
-            headers=headers, api_url=api_url, account_id=account_id, retry_budget=retry_budget,
-        )  # fmt: skip
-        clone._http = clone._new_http(owns_inner=clone._owns_pool)
-        clone._raw = None
-        return clone
-
-    copy = with_options  # openai-python's name for the same thing
 
     @property
     def with_raw_response(self) -> AsyncTaskMasterClientWithRawResponse:
@@ -531,6 +504,13 @@ class AsyncTaskMasterClient(
         from ._raw_views import AsyncTaskMasterClientWithRawResponse
 
         return AsyncTaskMasterClientWithRawResponse(self)
+
+    @property
+    def with_streaming_response(self) -> AsyncTaskMasterClientWithStreamingResponse:
+        """The same methods as async context managers over the unread response."""
+        from ._raw_views import AsyncTaskMasterClientWithStreamingResponse
+
+        return AsyncTaskMasterClientWithStreamingResponse(self)
 
     @property
     def raw(self) -> Client:
@@ -545,24 +525,20 @@ class AsyncTaskMasterClient(
     async def _request(self, call: Call[T], options: Mapping[str, Any] = NO_OPTIONS) -> T:
         kwargs, timeout, capture = self._options_of(call, options)
         try:
-            if isinstance(timeout, NotGiven):
+            if capture is not None:  # with_raw_response / with_streaming_response
+                response = await capture.asend(self._http, kwargs, timeout)
+            elif isinstance(timeout, NotGiven):
                 response = await self._http.request(**kwargs)
             else:
                 response = await self._http.request(**kwargs, timeout=timeout)
         except httpx.HTTPError as exc:
             raise connection_error(exc) from exc
-        if capture is not None:
-            capture.record(response)
         return self._finish(call, response)
 
     async def aclose(self) -> None:
         await self._http.aclose()
         if self._owns_pool and self._pool.user_client is not None:
             await self._pool.user_client.aclose()  # type: ignore[union-attr]
-
-    @property
-    def is_closed(self) -> bool:
-        return self._http.is_closed
 
     async def __aenter__(self) -> Self:
         return self

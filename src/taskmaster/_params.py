@@ -7,8 +7,8 @@ JSON forms (ISO strings, plain strings); they are turned into the generated mode
 that cannot be turned into a valid model raises `InvalidRequestError` naming the field, before a
 request is sent.
 
-The TypedDicts below type the dict forms; `tests/sdk/test_params.py` checks that their keys are
-exactly the generated models' fields, so a spec change cannot leave them behind.
+The TypedDicts typing the dict forms are generated from the spec (`_generated/_params.py`);
+only `BatchTaskUpdateParams`, whose `if_match` also takes a Task, is written here.
 """
 
 # No `from __future__ import annotations` here: TypedDict needs `Required[...]` evaluated to
@@ -17,13 +17,14 @@ import datetime
 import enum
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Required, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, Required, TypeVar
 
 from ._exceptions import InvalidRequestError
+from ._generated._params import TaskCreateParams, TaskFilters, TaskUpdateParams
 from ._types import NotGiven
 
 if TYPE_CHECKING:
-    from taskmaster_api.models import Priority, Task, TaskStatus
+    from taskmaster_api.models import Task
 
 __all__ = [
     "BatchTaskUpdateParams",
@@ -38,32 +39,6 @@ __all__ = [
 M = TypeVar("M")
 
 
-class TaskCreateParams(TypedDict, total=False):
-    """A new task (`TaskCreate`): only `title` is required."""
-
-    title: Required[str]
-    project_id: uuid.UUID | str
-    description: str | None
-    status: "TaskStatus | str"
-    priority: "Priority | str"
-    tags: Sequence[str]
-    due_at: datetime.datetime | str | None
-    metadata: Mapping[str, Any]
-
-
-class TaskUpdateParams(TypedDict, total=False):
-    """A merge patch of a task (`TaskUpdate`): fields present are set, None clears."""
-
-    project_id: uuid.UUID | str
-    title: str
-    description: str | None
-    status: "TaskStatus | str"
-    priority: "Priority | str"
-    tags: Sequence[str]
-    due_at: datetime.datetime | str | None
-    metadata: Mapping[str, Any]
-
-
 class BatchTaskUpdateParams(TaskUpdateParams, total=False):
     """One item of `bulk_update_tasks` (`BatchTaskUpdate`): the task `id` and its changes.
 
@@ -72,23 +47,6 @@ class BatchTaskUpdateParams(TaskUpdateParams, total=False):
 
     id: Required[uuid.UUID | str]
     if_match: "str | Task"
-
-
-class TaskFilters(TypedDict, total=False):
-    """The filters of `list_tasks`; a single value or a sequence where the API takes several."""
-
-    project_id: uuid.UUID | str
-    status: "TaskStatus | str | Sequence[TaskStatus | str]"
-    priority: "Priority | str | Sequence[Priority | str]"
-    tag: str | Sequence[str]
-    due_before: datetime.datetime | str
-    due_after: datetime.datetime | str
-    updated_since: datetime.datetime | str
-    search: str
-    sort: str
-    limit: int
-    cursor: str
-    offset: int
 
 
 def given(**fields: Any) -> dict[str, Any]:

@@ -160,13 +160,13 @@ def test_extra_body_needs_an_object_body(client_factory: Any) -> None:
 def test_a_call_is_sent_to_an_absolute_url_and_keeps_its_own(
     router: Any, client_factory: Any
 ) -> None:
-    from taskmaster._resources.tasks import get_call
+    from taskmaster._generated.tasks import _get_task, _get_task_call
 
     route = router.get(f"/tasks/{TASK_ID}").mock(
         return_value=httpx.Response(200, json=task_json(id=TASK_ID))
     )
     client = client_factory(token="t", verify_tokens=False)
-    call = get_call(TASK_ID, None, None, None, None)
+    call = _get_task_call(_get_task(TASK_ID, None, None, None))
     client._request(call)
     client._request(call, {"extra_query": {"x": "1"}})
     assert [str(c.request.url) for c in route.calls] == [

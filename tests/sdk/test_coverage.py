@@ -1,6 +1,9 @@
 """Every operation of the spec is reachable from both clients, or listed in RAW_ONLY.
 
-Reachable means more than tagged: each tagged method is called against a mock that answers
+The operation list is the spec's: each operation is a method of its tag's namespace
+(`client.tasks.get`), sync and async, typed, with a raw and a streaming view, called here with
+arguments taken from the spec (its path parameters, its request body's example); the few
+hand-written ones (auth) are client methods. Reachable means more than tagged: each tagged method is called against a mock that answers
 only the spec's method and path for that operation (with the spec's own example body), so a
 method tagged with the wrong operation, or one that cannot parse the documented answer, fails.
 """
@@ -18,7 +21,10 @@ import pytest
 import respx
 
 from taskmaster import AsyncTaskMasterClient, TaskMasterClient
+from taskmaster._generated import _client as generated_client
+from taskmaster._generated._client import RESOURCES
 from taskmaster._raw import RAW_ONLY, client_operations
+from taskmaster._response import APIResponse, AsyncAPIResponse
 from tests.pipeline.openapi_walk import load_spec
 from tests.sdk.conftest import API
 
@@ -77,14 +83,13 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "list_webhook_deliveries": lambda c: c.list_webhook_deliveries(ID, status="failed"),
     "redeliver_webhook_delivery": lambda c: c.redeliver_webhook_delivery(ID, ID2),
     "list_events": lambda c: c.list_events(after=3, types=["task.created"]),
-    "get_event_head": lambda c: c.get_event_head(),
     "create_event_stream_ticket": lambda c: c.create_event_stream_ticket(),
 }
 
 
 def test_tags_and_raw_only_cover_the_spec_exactly_once() -> None:
     spec_ids = set(OPERATIONS)
-    assert len(spec_ids) == 37
+    assert spec_ids, "no operations read from the spec"
     for cls in (TaskMasterClient, AsyncTaskMasterClient):
         covered = set(client_operations(cls))
         assert not covered & set(RAW_ONLY), "an operation is both wrapped and raw-only"
@@ -177,3 +182,106 @@ def test_raw_only_operations_are_callable_through_client_raw(router, client_fact
     assert parsed.ticket == ticket["ticket"]
     assert route.call_count == 2  # retried by the same transport
     assert route.calls.last.request.headers["Authorization"] == "Bearer tok"
+
+
+def namespace_operations(client_class: type[Any]) -> dict[str, tuple[str, str]]:
+    """`{operationId: (namespace, method)}` over the client's generated namespaces."""
+    found: dict[str, tuple[str, str]] = {}
+    for attr in RESOURCES:
+        resource_class = inspect.signature(getattr(client_class, attr).func).return_annotation
+        resource_class = getattr(generated_client, resource_class)
+        for name, method in vars(resource_class).items():  # generated, not the mixed-in helpers
+            operation = getattr(method, "__taskmaster_operation__", None)
+            if isinstance(operation, str):
+                found[operation] = (attr, name)
+    return found
+
+
+HAND_WRITTEN = {"login", "refresh_token", "logout"}  # the session: client methods (CALLS)
+
+
+def test_every_operation_is_a_namespace_method_or_hand_written() -> None:
+    for cls in (TaskMasterClient, AsyncTaskMasterClient):
+        covered = namespace_operations(cls)
+        missing = set(OPERATIONS) - set(covered) - HAND_WRITTEN - set(RAW_ONLY)
+        assert missing == set(), f"{cls.__name__}: no namespace method for {sorted(missing)}"
+        assert set(covered) <= set(OPERATIONS)
+    assert namespace_operations(TaskMasterClient) == namespace_operations(AsyncTaskMasterClient)
+
+
+def _arguments(path: str, operation: dict[str, Any]) -> list[Any]:
+    """Positional arguments for an operation's namespace method, from the spec alone: an id
+    per path parameter, then the request body's example (in a list for a batch)."""
+    args: list[Any] = [ID] * path.count("{")
+    content = operation.get("requestBody", {}).get("content", {})
+    if content:
+        schema = next(iter(content.values()))["schema"]
+        example = _example(schema.get("$ref") or schema["items"].get("$ref"))
+        args.append(example if "$ref" in schema else [example if example else ID])
+    return args
+
+
+def _example(ref: str | None) -> dict[str, Any]:
+    if ref is None:
+        return {}
+    return dict(SPEC["components"]["schemas"][ref.rsplit("/", 1)[1]]["example"])
+
+
+NAMESPACED = namespace_operations(TaskMasterClient)
+
+
+@pytest.mark.parametrize("view", ["plain", "raw", "streaming"])
+@pytest.mark.parametrize("flavor", ["sync", "async"])
+@pytest.mark.parametrize("operation_id", sorted(NAMESPACED))
+async def test_each_namespace_method_and_view_calls_its_operation(
+    operation_id: str, flavor: str, view: str
+) -> None:
+    method, path, operation = OPERATIONS[operation_id]
+    attr, name = NAMESPACED[operation_id]
+    router = respx.Router(assert_all_called=False, assert_all_mocked=True)
+    route = router.route(method=method, url__regex=_url_pattern(path)).mock(
+        return_value=_success(operation)
+    )
+    options: dict[str, Any] = {"token": "t", "verify_tokens": False}
+    args = _arguments(path, operation)
+    if flavor == "sync":
+        client: Any = TaskMasterClient(
+            API, transport=httpx.MockTransport(router.handler), **options
+        )
+        resource = getattr(client, attr)
+        assert getattr(resource, name).__taskmaster_operation__ == operation_id
+        assert (
+            inspect.signature(getattr(resource, name)).return_annotation != inspect.Signature.empty
+        )
+        with client:
+            if view == "plain":
+                result = getattr(resource, name)(*args)
+            elif view == "raw":
+                raw = getattr(resource.with_raw_response, name)(*args)
+                assert isinstance(raw, APIResponse)
+                assert raw.status_code == route.calls.last.response.status_code
+                result = raw.parse()
+            else:
+                with getattr(resource.with_streaming_response, name)(*args) as streamed:
+                    result = streamed.parse()
+    else:
+        client = AsyncTaskMasterClient(
+            API, transport=httpx.MockTransport(router.async_handler), **options
+        )
+        resource = getattr(client, attr)
+        async with client:
+            if view == "plain":
+                result = getattr(resource, name)(*args)
+                if inspect.isawaitable(result):
+                    result = await result
+            elif view == "raw":
+                raw = await getattr(resource.with_raw_response, name)(*args)
+                assert isinstance(raw, AsyncAPIResponse)
+                result = raw.parse()
+            else:
+                async with getattr(resource.with_streaming_response, name)(*args) as streamed:
+                    result = await streamed.parse()
+    assert route.call_count == 1, f"{operation_id} did not call {method} {path} once"
+    success = _success(operation)
+    if success.content:
+        assert result is not None, operation_id

@@ -1,24 +1,104 @@
-"""Helpers the resource modules share: ids, the acting account, pages, operation tags."""
+"""What the generated resources (`_generated/`) call: ids, the acting account, pages, bodies,
+operation tags, and the base classes binding a namespace to its client."""
 
 from __future__ import annotations
 
+import enum
 import uuid
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from .._call import AsyncRequester, SyncRequester
 from .._exceptions import InvalidRequestError
+from .._options import NO_OPTIONS
 from .._pagination import Page
-from .._params import build_model, merged, to_uuid
+from .._params import (
+    build_model,
+    given,
+    merged,
+    to_datetime,
+    to_enum_list,
+    to_str_list,
+    to_uuid,
+)
+
+if TYPE_CHECKING:
+    from .._call import Call
 
 __all__ = [
+    "AsyncResource",
+    "HasId",
+    "Id",
+    "SyncResource",
     "account",
     "body_of",
+    "build_model",
+    "check_filters",
     "data_of",
+    "given",
+    "merged",
     "operation",
     "page_converter",
     "present",
     "ref",
+    "to_datetime",
+    "to_enum",
+    "to_enum_list",
+    "to_str_list",
 ]
+
+Id = uuid.UUID | str
+T = TypeVar("T")
+E = TypeVar("E", bound=enum.Enum)
+
+
+class HasId(Protocol):
+    """Anything with a UUID `id` (a Task, a Project...): accepted wherever an id is."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+
+class SyncResource(SyncRequester):
+    """A namespace of the sync client (`client.tasks`): sends through the client."""
+
+    def __init__(self, client: SyncRequester) -> None:
+        self._client = client
+        self._etags = client._etags
+
+    def _request(self, call: Call[T], options: Mapping[str, Any] = NO_OPTIONS) -> T:
+        return self._client._request(call, options)
+
+
+class AsyncResource(AsyncRequester):
+    """A namespace of the async client (`aclient.tasks`): sends through the client."""
+
+    def __init__(self, client: AsyncRequester) -> None:
+        self._client = client
+        self._etags = client._etags
+
+    def _request(self, call: Call[T], options: Mapping[str, Any] = NO_OPTIONS) -> Awaitable[T]:
+        return self._client._request(call, options)
+
+
+def check_filters(data: Mapping[str, Any], known: Collection[str], what: str) -> None:
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise InvalidRequestError(
+            f"{what}: unknown filter(s) {', '.join(map(repr, unknown))}; "
+            f"expected some of {', '.join(sorted(known))}"
+        )
+
+
+def to_enum(enum_cls: type[E], value: Any, name: str) -> E:
+    """An enum member from itself or its value."""
+    if isinstance(value, enum_cls):
+        return value
+    try:
+        return enum_cls(value)
+    except ValueError:
+        raise InvalidRequestError(f"{name}: {value!r} is not a known value") from None
+
 
 F = TypeVar("F", bound=Callable[..., Any])
 M = TypeVar("M")

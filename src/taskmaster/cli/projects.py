@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,6 +22,9 @@ from .output import (
     short_time,
 )
 from .suggest import SuggestingGroup
+
+if TYPE_CHECKING:
+    from .._generated._params import ProjectUpdateParams
 
 __all__ = ["app"]
 
@@ -101,7 +104,11 @@ def update(
     as_json: AsJson = False,
 ) -> None:
     """Rename a project or change its description."""
-    changes = {k: v for k, v in {"name": name, "description": description}.items() if v is not None}
+    changes: ProjectUpdateParams = {}
+    if name is not None:
+        changes["name"] = name
+    if description is not None:
+        changes["description"] = description
     if not changes:
         raise typer.BadParameter("give --name or --description")
     with connect(ctx) as client:

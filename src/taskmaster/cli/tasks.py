@@ -13,6 +13,7 @@ from taskmaster_api.models.priority import Priority as TaskPriority
 from taskmaster_api.models.task_status import TaskStatus
 
 if TYPE_CHECKING:
+    from .._models import Task
     from .._params import TaskCreateParams, TaskUpdateParams
 
 from . import ids
@@ -139,7 +140,7 @@ def list_tasks(
         typer.echo("(more tasks: add --all, or narrow the filters)", err=True)
 
 
-def show_task(task: Any, as_json: bool) -> None:
+def show_task(task: Task, as_json: bool) -> None:
     if as_json:
         print_json(task)
         return
