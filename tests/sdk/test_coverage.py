@@ -84,6 +84,7 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "redeliver_webhook_delivery": lambda c: c.redeliver_webhook_delivery(ID, ID2),
     "list_events": lambda c: c.list_events(after=3, types=["task.created"]),
     "create_event_stream_ticket": lambda c: c.create_event_stream_ticket(),
+    "get_event_head": lambda c: c.get_event_head(),
 }
 
 
