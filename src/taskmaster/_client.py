@@ -323,9 +323,7 @@ class BaseClient:
         return parsed
 
 
-class TaskMasterClient(
-    BaseClient, GeneratedMethods, BulkMixin, SessionMixin, CustomRequestsMixin
-):
+class TaskMasterClient(BaseClient, GeneratedMethods, BulkMixin, SessionMixin, CustomRequestsMixin):
     """The synchronous Task Master client. Use it as a context manager, or call `close()`.
 
     Authenticate with `token=`, `refresh_token=`, `email=`+`password=`, the environment
