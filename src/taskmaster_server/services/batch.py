@@ -242,18 +242,15 @@ def update_action(actor: Actor) -> BatchAction:
 
 def delete_action(actor: Actor) -> BatchAction:
     def action(tx: Transaction, items: list[tuple[int, Any]]) -> dict[int, ItemResult]:
-        found: dict[uuid.UUID, uuid.UUID] = dict(
-            iter(
-                tx.session.execute(
-                    select(Task.id, Task.project_id)
-                    .where(
-                        Task.account_id == actor.account_id,
-                        Task.id.in_({uuid.UUID(item) for _, item in items}),
-                    )
-                    .with_for_update()
-                ).tuples()
+        rows = tx.session.execute(
+            select(Task.id, Task.project_id)
+            .where(
+                Task.account_id == actor.account_id,
+                Task.id.in_({uuid.UUID(item) for _, item in items}),
             )
+            .with_for_update()
         )
+        found: dict[uuid.UUID, uuid.UUID] = {task_id: project_id for task_id, project_id in rows}
         out: dict[int, ItemResult] = {}
         gone: list[uuid.UUID] = []
         for index, item in items:
