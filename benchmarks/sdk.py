@@ -6,7 +6,7 @@
    in its own process, so `time.process_time()` here counts the client's CPU only. Rounds
    alternate between the two so that machine noise hits both alike. CPU time only grows under
    interference from other processes, so the fastest round of each is the truest figure: the
-   target applies to the ratio of the minimums (medians are printed too). Target: <= 1.15x,
+   target applies to the ratio of the minimums (medians are printed too). Target: <= 1.10x,
    for a task with a description and tags; a task with subtasks is printed for the record
    (the generated parser's cost grows with each subtask).
 2. Import time, each in a fresh interpreter: `from taskmaster import TaskMasterClient` against
