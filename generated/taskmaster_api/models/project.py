@@ -18,14 +18,15 @@ class Project:
     """
     Example:
         {'id': '2c5ea4c0-4067-41e9-8bad-9b1deb4d3b7d', 'account_id': '7c9e6679-7425-40de-944b-e07fc1f90ae7', 'name':
-            'Launch', 'description': 'Everything for the November launch.', 'is_default': False, 'created_at':
-            '2026-11-02T10:00:00+00:00', 'updated_at': '2026-11-02T10:00:00+00:00'}
+            'Launch', 'description': 'Everything for the November launch.', 'external_id': 'erp-project-17', 'is_default':
+            False, 'created_at': '2026-11-02T10:00:00+00:00', 'updated_at': '2026-11-02T10:00:00+00:00'}
 
     Attributes:
         id (UUID):
         account_id (UUID):
         name (str):
         description (None | str):
+        external_id (None | str): Your own id for the project, unique within the account; `null` if none.
         is_default (bool): The account's default project, where tasks without `project_id` go.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
@@ -35,6 +36,7 @@ class Project:
     account_id: UUID
     name: str
     description: None | str
+    external_id: None | str
     is_default: bool
     created_at: datetime.datetime
     updated_at: datetime.datetime
@@ -50,6 +52,9 @@ class Project:
         description: None | str
         description = self.description
 
+        external_id: None | str
+        external_id = self.external_id
+
         is_default = self.is_default
 
         created_at = self.created_at.isoformat()
@@ -64,6 +69,7 @@ class Project:
                 "account_id": account_id,
                 "name": name,
                 "description": description,
+                "external_id": external_id,
                 "is_default": is_default,
                 "created_at": created_at,
                 "updated_at": updated_at,
@@ -83,6 +89,8 @@ class Project:
 
         description = cast("None | str", d.pop("description"))
 
+        external_id = cast("None | str", d.pop("external_id"))
+
         is_default = d.pop("is_default")
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
@@ -94,6 +102,7 @@ class Project:
             account_id=account_id,
             name=name,
             description=description,
+            external_id=external_id,
             is_default=is_default,
             created_at=created_at,
             updated_at=updated_at,

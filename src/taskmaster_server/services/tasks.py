@@ -22,7 +22,7 @@ from taskmaster_server.db.models import Project, SubTask, Task, TaskTag
 from taskmaster_server.db.session import Database
 from taskmaster_server.db.types import utcnow
 from taskmaster_server.problems import Problem, field_error
-from taskmaster_server.services import serialize
+from taskmaster_server.services import external_ids, serialize
 from taskmaster_server.services.actors import Actor
 from taskmaster_server.services.conditions import check_if_match
 from taskmaster_server.services.transaction import Transaction, write
@@ -106,6 +106,7 @@ def create_in(tx: Transaction, actor: Actor, body: dict[str, Any]) -> Task:
         id=uuid.uuid4(),
         account_id=actor.account_id,
         project_id=_project_id(tx, actor, body.get("project_id")),
+        external_id=body.get("external_id"),
         title=body["title"],
         description=body.get("description"),
         status=status,
@@ -119,6 +120,7 @@ def create_in(tx: Transaction, actor: Actor, body: dict[str, Any]) -> Task:
         completed_at=now if status == "done" else None,
         subtasks=[],
     )
+    external_ids.claim_task_key(tx, task.project_id, task.external_id, task.id)
     tx.session.add(task)
     _set_tags(tx, task, body.get("tags", []), new=True)
     tx.session.flush()
@@ -224,7 +226,7 @@ def _patched_values(
 ) -> dict[str, Any]:
     """The new value of every field the patch names, in model terms."""
     values: dict[str, Any] = {}
-    for field in ("title", "description", "status", "tags"):
+    for field in ("title", "description", "status", "tags", "external_id"):
         if field in patch:
             values[field] = patch[field]
     if "project_id" in patch:
@@ -235,6 +237,9 @@ def _patched_values(
         values["due_at"] = parse_time(patch["due_at"])
     if "metadata" in patch:
         values["meta"] = _merged_metadata(task.meta, patch["metadata"])
+    key = (values.get("project_id", task.project_id), values.get("external_id", task.external_id))
+    if key != (task.project_id, task.external_id):
+        external_ids.claim_task_key(tx, *key, task.id)
     return values
 
 

@@ -121,7 +121,9 @@ def sync_detailed(
 ) -> Response[Problem | Task]:
     """Create a task
 
-     Without `project_id` the task goes to the account's default project.
+     Without `project_id` the task goes to the account's default project. An `external_id`
+    already used by another task of that project answers `409` (`errors[0].pointer` is
+    `/external_id`); to create or update by external id, use `upsert_task`.
 
     Args:
         idempotency_key (str | Unset):
@@ -159,7 +161,9 @@ def sync(
 ) -> Problem | Task | None:
     """Create a task
 
-     Without `project_id` the task goes to the account's default project.
+     Without `project_id` the task goes to the account's default project. An `external_id`
+    already used by another task of that project answers `409` (`errors[0].pointer` is
+    `/external_id`); to create or update by external id, use `upsert_task`.
 
     Args:
         idempotency_key (str | Unset):
@@ -192,7 +196,9 @@ async def asyncio_detailed(
 ) -> Response[Problem | Task]:
     """Create a task
 
-     Without `project_id` the task goes to the account's default project.
+     Without `project_id` the task goes to the account's default project. An `external_id`
+    already used by another task of that project answers `409` (`errors[0].pointer` is
+    `/external_id`); to create or update by external id, use `upsert_task`.
 
     Args:
         idempotency_key (str | Unset):
@@ -228,7 +234,9 @@ async def asyncio(
 ) -> Problem | Task | None:
     """Create a task
 
-     Without `project_id` the task goes to the account's default project.
+     Without `project_id` the task goes to the account's default project. An `external_id`
+    already used by another task of that project answers `409` (`errors[0].pointer` is
+    `/external_id`); to create or update by external id, use `upsert_task`.
 
     Args:
         idempotency_key (str | Unset):

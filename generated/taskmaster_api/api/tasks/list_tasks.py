@@ -23,6 +23,7 @@ def _get_kwargs(
     due_before: datetime.datetime | Unset = UNSET,
     due_after: datetime.datetime | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    external_id: str | Unset = UNSET,
     search: str | Unset = UNSET,
     sort: str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -83,6 +84,8 @@ def _get_kwargs(
     if not isinstance(updated_since, Unset):
         json_updated_since = updated_since.isoformat()
     params["updated_since"] = json_updated_since
+
+    params["external_id"] = external_id
 
     params["search"] = search
 
@@ -175,6 +178,7 @@ def sync_detailed(
     due_before: datetime.datetime | Unset = UNSET,
     due_after: datetime.datetime | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    external_id: str | Unset = UNSET,
     search: str | Unset = UNSET,
     sort: str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -198,6 +202,7 @@ def sync_detailed(
         due_before (datetime.datetime | Unset):
         due_after (datetime.datetime | Unset):
         updated_since (datetime.datetime | Unset):
+        external_id (str | Unset):
         search (str | Unset):
         sort (str | Unset):  Example: -priority.
         limit (int | Unset):  Default: 50.
@@ -222,6 +227,7 @@ def sync_detailed(
         due_before=due_before,
         due_after=due_after,
         updated_since=updated_since,
+        external_id=external_id,
         search=search,
         sort=sort,
         limit=limit,
@@ -248,6 +254,7 @@ def sync(
     due_before: datetime.datetime | Unset = UNSET,
     due_after: datetime.datetime | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    external_id: str | Unset = UNSET,
     search: str | Unset = UNSET,
     sort: str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -271,6 +278,7 @@ def sync(
         due_before (datetime.datetime | Unset):
         due_after (datetime.datetime | Unset):
         updated_since (datetime.datetime | Unset):
+        external_id (str | Unset):
         search (str | Unset):
         sort (str | Unset):  Example: -priority.
         limit (int | Unset):  Default: 50.
@@ -296,6 +304,7 @@ def sync(
         due_before=due_before,
         due_after=due_after,
         updated_since=updated_since,
+        external_id=external_id,
         search=search,
         sort=sort,
         limit=limit,
@@ -316,6 +325,7 @@ async def asyncio_detailed(
     due_before: datetime.datetime | Unset = UNSET,
     due_after: datetime.datetime | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    external_id: str | Unset = UNSET,
     search: str | Unset = UNSET,
     sort: str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -339,6 +349,7 @@ async def asyncio_detailed(
         due_before (datetime.datetime | Unset):
         due_after (datetime.datetime | Unset):
         updated_since (datetime.datetime | Unset):
+        external_id (str | Unset):
         search (str | Unset):
         sort (str | Unset):  Example: -priority.
         limit (int | Unset):  Default: 50.
@@ -363,6 +374,7 @@ async def asyncio_detailed(
         due_before=due_before,
         due_after=due_after,
         updated_since=updated_since,
+        external_id=external_id,
         search=search,
         sort=sort,
         limit=limit,
@@ -387,6 +399,7 @@ async def asyncio(
     due_before: datetime.datetime | Unset = UNSET,
     due_after: datetime.datetime | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    external_id: str | Unset = UNSET,
     search: str | Unset = UNSET,
     sort: str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -410,6 +423,7 @@ async def asyncio(
         due_before (datetime.datetime | Unset):
         due_after (datetime.datetime | Unset):
         updated_since (datetime.datetime | Unset):
+        external_id (str | Unset):
         search (str | Unset):
         sort (str | Unset):  Example: -priority.
         limit (int | Unset):  Default: 50.
@@ -436,6 +450,7 @@ async def asyncio(
             due_before=due_before,
             due_after=due_after,
             updated_since=updated_since,
+            external_id=external_id,
             search=search,
             sort=sort,
             limit=limit,
