@@ -113,7 +113,11 @@ async def test_metadata_merges_and_a_missing_project_is_404(
     assert (merged["action"], merged["task"]["metadata"]) == ("updated", {"a": 1})
     missing = await api_client.post(
         "/tasks/upsert",
-        json={"external_id": "m", "title": "t", "project_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"},
+        json={
+            "external_id": "m",
+            "title": "t",
+            "project_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        },
         headers=headers,
     )
     assert_problem(missing, 404, "not-found")

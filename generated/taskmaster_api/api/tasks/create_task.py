@@ -122,8 +122,9 @@ def sync_detailed(
     """Create a task
 
      Without `project_id` the task goes to the account's default project. An `external_id`
-    already used by another task of that project answers `409` (`errors[0].pointer` is
-    `/external_id`); to create or update by external id, use `upsert_task`.
+    already used by another task of that project answers `409` (its `detail` names the
+    field, the value and the task holding it); to create or update by external id, use
+    `upsert_task`.
 
     Args:
         idempotency_key (str | Unset):
@@ -162,8 +163,9 @@ def sync(
     """Create a task
 
      Without `project_id` the task goes to the account's default project. An `external_id`
-    already used by another task of that project answers `409` (`errors[0].pointer` is
-    `/external_id`); to create or update by external id, use `upsert_task`.
+    already used by another task of that project answers `409` (its `detail` names the
+    field, the value and the task holding it); to create or update by external id, use
+    `upsert_task`.
 
     Args:
         idempotency_key (str | Unset):
@@ -197,8 +199,9 @@ async def asyncio_detailed(
     """Create a task
 
      Without `project_id` the task goes to the account's default project. An `external_id`
-    already used by another task of that project answers `409` (`errors[0].pointer` is
-    `/external_id`); to create or update by external id, use `upsert_task`.
+    already used by another task of that project answers `409` (its `detail` names the
+    field, the value and the task holding it); to create or update by external id, use
+    `upsert_task`.
 
     Args:
         idempotency_key (str | Unset):
@@ -235,8 +238,9 @@ async def asyncio(
     """Create a task
 
      Without `project_id` the task goes to the account's default project. An `external_id`
-    already used by another task of that project answers `409` (`errors[0].pointer` is
-    `/external_id`); to create or update by external id, use `upsert_task`.
+    already used by another task of that project answers `409` (its `detail` names the
+    field, the value and the task holding it); to create or update by external id, use
+    `upsert_task`.
 
     Args:
         idempotency_key (str | Unset):
