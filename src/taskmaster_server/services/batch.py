@@ -212,9 +212,13 @@ def create_action(actor: Actor) -> BatchAction:
         for index, body in items:
             try:
                 project_id = resolve(body.get("project_id"))
-                # One microsecond apart: a batch lists in request order under the default
-                # created_at sort instead of in the random order of its ids.
-                row = _new_row(actor, project_id, body, now + timedelta(microseconds=len(rows)))
+            except Problem as problem:
+                out[index] = problem
+                continue
+            # One microsecond apart: a batch lists in request order under the default
+            # created_at sort instead of in the random order of its ids.
+            row = _new_row(actor, project_id, body, now + timedelta(microseconds=len(rows)))
+            try:
                 external_ids.claim_task_key(tx, project_id, row["external_id"], row["id"])
             except Problem as problem:
                 out[index] = problem
