@@ -85,3 +85,21 @@ async def test_only_external_id_is_a_key(tm: Any) -> None:
     with pytest.raises(InvalidRequestError, match="'external_id'") as caught:
         await tm.bulk_upsert_tasks([{"external_id": "a", "title": "a"}], key="title")
     assert "key='title'" in str(caught.value)
+
+
+async def test_generated_single_and_batch_upserts_say_what_they_did(tm: Any) -> None:
+    """The operations reach the SDK through generation alone; the bulk form agrees with them."""
+    first = await tm.upsert_task(external_id="one", title="One")
+    again = await tm.upsert_task(external_id="one", title="One")
+    changed = await tm.upsert_task({"external_id": "one", "title": "One!"})
+    assert [str(r.action) for r in (first, again, changed)] == ["created", "unchanged", "updated"]
+    assert first.task.id == changed.task.id
+    assert changed.task.version == 2
+
+    batch = await tm.batch_upsert_tasks(
+        [{"external_id": "one", "title": "One!"}, {"external_id": "two", "title": "Two"}]
+    )
+    assert [str(item.action) for item in batch.results] == ["unchanged", "created"]
+    bulk = await tm.bulk_upsert_tasks([{"external_id": "two", "title": "Two"}])
+    assert bulk.counts == {"created": 0, "updated": 0, "unchanged": 1, "failed": 0}
+    assert bulk.items[0].id == batch.results[1].id
