@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from ._bulk import BulkCallOptions, BulkError, BulkItemResult, BulkResult
+    from ._bulk import BulkCallOptions, BulkError, BulkItemResult, BulkResult, BulkUpsertResult
     from ._client import AsyncTaskMasterClient, TaskMasterClient
     from ._exceptions import (
         APIConnectionError,
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
         TaskCreateParams,
         TaskFilters,
         TaskUpdateParams,
+        TaskUpsertParams,
         WebhookCreateParams,
         WebhookUpdateParams,
     )
@@ -123,6 +124,7 @@ __all__ = [
     "BulkError",
     "BulkItemResult",
     "BulkResult",
+    "BulkUpsertResult",
     "ConflictError",
     "ConnectionChange",
     "DeliveryStatus",
@@ -167,6 +169,7 @@ __all__ = [
     "TaskStatus",
     "TaskUpdate",
     "TaskUpdateParams",
+    "TaskUpsertParams",
     "TokenPair",
     "TokenSet",
     "TokenStore",
@@ -186,7 +189,13 @@ __all__ = [
 
 # Where each public name lives; `__getattr__` imports the module the first time one is used.
 _MODULES: dict[str, tuple[str, ...]] = {
-    "._bulk": ("BulkCallOptions", "BulkError", "BulkItemResult", "BulkResult"),
+    "._bulk": (
+        "BulkCallOptions",
+        "BulkError",
+        "BulkItemResult",
+        "BulkResult",
+        "BulkUpsertResult",
+    ),
     "._client": ("AsyncTaskMasterClient", "TaskMasterClient"),
     "._exceptions": (
         "APIConnectionError",
@@ -245,6 +254,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
         "TaskCreateParams",
         "TaskFilters",
         "TaskUpdateParams",
+        "TaskUpsertParams",
         "WebhookCreateParams",
         "WebhookUpdateParams",
     ),

@@ -4,6 +4,9 @@
     result.ok, result.tasks, result.failed      # per-item outcomes, in input order
     result.raise_for_failures()                 # BulkError if any item failed
 
+    result = client.bulk_upsert_tasks(rows)     # create or update each by its external_id
+    result.created, result.updated, result.unchanged, result.failed_count
+
 How the chunks are built, sent, paced and retried is in `_bulk_run.py`; what comes back is in
 `_bulk_results.py`. This module holds the client methods and what turns an input item into a
 request body item.
@@ -15,7 +18,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sized
 from typing import TYPE_CHECKING, Any
 
-from ._bulk_results import BulkError, BulkItemResult, BulkResult
+from ._bulk_results import BulkError, BulkItemResult, BulkResult, BulkUpsertResult
 from ._bulk_run import (
     CHUNK_SIZE,
     Build,
@@ -29,6 +32,7 @@ from ._bulk_run import (
     send_chunk,
 )
 from ._call import AsyncRequester, SyncRequester
+from ._exceptions import InvalidRequestError
 from ._options import RequestOptions
 from ._pacing import ChunkRetry, Pacer
 from ._params import BatchTaskUpdateParams, TaskCreateParams, build_model
@@ -37,16 +41,20 @@ from ._resources._common import operation, ref
 if TYPE_CHECKING:
     from typing import Unpack
 
-    from taskmaster_api.models import BatchTaskUpdate, Task, TaskCreate
+    from taskmaster_api.models import BatchTaskUpdate, Task, TaskCreate, TaskUpsert
+
+    from ._generated._params import TaskUpsertParams
 
 __all__ = [
     "CHUNK_SIZE",
+    "UPSERT_KEYS",
     "AsyncBulkMixin",
     "BulkCallOptions",
     "BulkError",
     "BulkItemResult",
     "BulkMixin",
     "BulkResult",
+    "BulkUpsertResult",
 ]
 
 Id = uuid.UUID | str
@@ -67,6 +75,29 @@ def update_builder(etag_for: Callable[[Any, str], str]) -> Build:
         if isinstance(update, Mapping) and update.get("if_match") is not None:
             update = {**update, "if_match": etag_for(update["if_match"], what)}
         return build_model(BatchTaskUpdate, update, what)
+
+    return build
+
+
+# The fields an upsert finds a task by: the spec's `TaskUpsert` `x-upsert-key` less `project_id`,
+# which is the scope the key is looked up in (tests/sdk/test_bulk_upsert.py checks the spec).
+UPSERT_KEYS = ("external_id",)
+
+
+def upsert_builder(key: str) -> Build:
+    if key not in UPSERT_KEYS:
+        raise InvalidRequestError(
+            f"bulk_upsert_tasks: key={key!r} is not an upsert key; choose one of "
+            + ", ".join(map(repr, UPSERT_KEYS))
+        )
+
+    def build(i: int, item: TaskUpsertParams | TaskUpsert) -> TaskUpsert:
+        from taskmaster_api.models import TaskUpsert
+
+        what = f"bulk_upsert_tasks item {i}"
+        if isinstance(item, Mapping) and item.get(key) in (None, ""):
+            raise InvalidRequestError(f"{what}: no {key!r}, the key the task is upserted by")
+        return build_model(TaskUpsert, item, what)
 
     return build
 
@@ -106,9 +137,10 @@ _BULK_KEYS = frozenset(BulkCallOptions.__optional_keys__) - frozenset(
 )
 
 
-def _options(given: Mapping[str, Any]) -> BulkOptions:
+def _options(given: Mapping[str, Any], result_type: type[BulkResult] = BulkResult) -> BulkOptions:
     """The bulk call's options, with their defaults; the rest goes on each chunk's request."""
     return BulkOptions(
+        result_type=result_type,
         atomic=given.get("atomic", False),
         concurrency=given.get("concurrency", 4),
         progress=given.get("progress"),
@@ -164,6 +196,23 @@ class BulkMixin(SyncRequester):
         Options as for `bulk_create_tasks`."""
         return self._bulk("batch_delete_tasks", task_ids, delete_builder, _options(options))
 
+    @operation("batch_upsert_tasks")
+    def bulk_upsert_tasks(
+        self,
+        tasks: Iterable[TaskUpsertParams | TaskUpsert],
+        key: str = "external_id",
+        **options: Unpack[BulkCallOptions],
+    ) -> BulkUpsertResult:
+        """Create or update any number of tasks by `(project_id, external_id)`, 100 per request:
+        each item is a `TaskUpsert` (`external_id` required). Returns each item's outcome and
+        its `action`, and the counts `created`, `updated`, `unchanged` and `failed_count`; a
+        second run over unchanged rows writes nothing. Options as for `bulk_create_tasks`;
+        see [](sync-by-external-id.md)."""
+        build = upsert_builder(key)
+        result = self._bulk("batch_upsert_tasks", tasks, build, _options(options, BulkUpsertResult))
+        assert isinstance(result, BulkUpsertResult)
+        return result
+
 
 class AsyncBulkMixin(AsyncRequester):
     async def _bulk(
@@ -204,3 +253,17 @@ class AsyncBulkMixin(AsyncRequester):
         **options: Unpack[BulkCallOptions],
     ) -> BulkResult:
         return await self._bulk("batch_delete_tasks", task_ids, delete_builder, _options(options))
+
+    @operation("batch_upsert_tasks")
+    async def bulk_upsert_tasks(
+        self,
+        tasks: Iterable[TaskUpsertParams | TaskUpsert],
+        key: str = "external_id",
+        **options: Unpack[BulkCallOptions],
+    ) -> BulkUpsertResult:
+        build = upsert_builder(key)
+        result = await self._bulk(
+            "batch_upsert_tasks", tasks, build, _options(options, BulkUpsertResult)
+        )
+        assert isinstance(result, BulkUpsertResult)
+        return result

@@ -12,7 +12,7 @@ from ._exceptions import InvalidRequestError, TaskMasterError
 if TYPE_CHECKING:
     from taskmaster_api.models import Task
 
-__all__ = ["BulkError", "BulkItemResult", "BulkResult", "Progress"]
+__all__ = ["BulkError", "BulkItemResult", "BulkResult", "BulkUpsertResult", "Progress"]
 
 #: `progress(done, total)`: items finished so far, and the input's length (None if unknown).
 Progress = Callable[[int, "int | None"], None]
@@ -21,7 +21,8 @@ Progress = Callable[[int, "int | None"], None]
 @dataclass(frozen=True, slots=True)
 class BulkItemResult:
     """The outcome of one input item. `status` is what a single call would have answered
-    (0 when no answer came for it). A failed item keeps its `input`, to fix or send again."""
+    (0 when no answer came for it). A failed item keeps its `input`, to fix or send again.
+    `action` is what an upsert item did (`"created"`, `"updated"`, `"unchanged"`), else None."""
 
     index: int
     status: int
@@ -29,6 +30,7 @@ class BulkItemResult:
     task: Task | None = None
     error: TaskMasterError | None = None
     input: Any = None
+    action: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -91,7 +93,42 @@ class BulkResult:
         return iter(self.items)
 
 
-def assemble(total: int, parts: Iterable[list[BulkItemResult]]) -> BulkResult:
+@dataclass(frozen=True, slots=True)
+class BulkUpsertResult(BulkResult):
+    """What `bulk_upsert_tasks` returns: every item's outcome, and how many of them were
+    `created`, `updated` (some field given differed), left `unchanged` (nothing written) or
+    failed. A second run over the same rows is all `unchanged`."""
+
+    def _count(self, action: str) -> int:
+        return sum(1 for item in self.items if item.ok and item.action == action)
+
+    @property
+    def created(self) -> int:
+        return self._count("created")
+
+    @property
+    def updated(self) -> int:
+        return self._count("updated")
+
+    @property
+    def unchanged(self) -> int:
+        return self._count("unchanged")
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """`{"created": n, "updated": n, "unchanged": n, "failed": n}`."""
+        out = {"created": 0, "updated": 0, "unchanged": 0, "failed": 0}
+        for item in self.items:
+            if not item.ok:
+                out["failed"] += 1
+            elif item.action in out:
+                out[item.action] += 1
+        return out
+
+
+def assemble(
+    total: int, parts: Iterable[list[BulkItemResult]], result_type: type[BulkResult] = BulkResult
+) -> BulkResult:
     """One result per input index; an index the server left out is reported as failed."""
     items: list[BulkItemResult | None] = [None] * total
     for part in parts:
@@ -99,6 +136,6 @@ def assemble(total: int, parts: Iterable[list[BulkItemResult]]) -> BulkResult:
             if 0 <= item.index < total:
                 items[item.index] = item
     missing = InvalidRequestError("the server's batch result did not mention this item")
-    return BulkResult(
+    return result_type(
         [item or BulkItemResult(i, 0, None, None, missing) for i, item in enumerate(items)]
     )

@@ -86,6 +86,7 @@ class BulkOptions:
     account_id: Any = None
     request_options: Mapping[str, Any] = field(default_factory=dict)  # extra_headers...
     retry: ChunkRetry = field(default_factory=ChunkRetry)
+    result_type: type[BulkResult] = BulkResult
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:
@@ -142,7 +143,7 @@ def item_results(chunk: Chunk, pacer: Pacer) -> Callable[[Any, httpx.Response], 
     """Converts a generated `BatchResult` into the chunk's items, at their input indexes."""
 
     def convert(batch: Any, response: httpx.Response) -> Part:
-        from taskmaster_api.models import BatchItemFailure, Task
+        from taskmaster_api.models import BatchItemFailure, Task, UpsertAction
 
         pacer.observe(response.headers)
         out = []
@@ -158,7 +159,8 @@ def item_results(chunk: Chunk, pacer: Pacer) -> Callable[[Any, httpx.Response], 
                 out.append(BulkItemResult(index, item.status, ident, None, error, given))
             else:
                 task = item.task if isinstance(item.task, Task) else None
-                out.append(BulkItemResult(index, item.status, ident, task))
+                action = item.action.value if isinstance(item.action, UpsertAction) else None
+                out.append(BulkItemResult(index, item.status, ident, task, action=action))
         return out
 
     return convert
@@ -199,13 +201,19 @@ def chunks_of(
     operation_id: str, items: Iterable[Any], build: Build, options: BulkOptions, pacer: Pacer
 ) -> Iterator[Chunk]:
     """The chunks of `items`, read from the input lazily, 100 at a time."""
-    from taskmaster_api.api.tasks import batch_create_tasks, batch_delete_tasks, batch_update_tasks
+    from taskmaster_api.api.tasks import (
+        batch_create_tasks,
+        batch_delete_tasks,
+        batch_update_tasks,
+        batch_upsert_tasks,
+    )
     from taskmaster_api.models import BatchResult
 
     endpoint = {
         "batch_create_tasks": batch_create_tasks,
         "batch_update_tasks": batch_update_tasks,
         "batch_delete_tasks": batch_delete_tasks,
+        "batch_upsert_tasks": batch_upsert_tasks,
     }[operation_id]
     source = iter(items)
     first = 0
@@ -323,7 +331,7 @@ class _Collector:
             self._progress(self.done, self._total)
 
     def result(self, options: BulkOptions) -> BulkResult:
-        result = assemble(self.seen, self.parts)
+        result = assemble(self.seen, self.parts, options.result_type)
         if options.raise_on_error:
             result.raise_for_failures()
         return result

@@ -29,4 +29,6 @@ __all__ = [
 ]
 
 # Methods whose raw response is not offered, with the reason (documented above).
-NOT_RAW = frozenset({"bulk_create_tasks", "bulk_update_tasks", "bulk_delete_tasks"})
+NOT_RAW = frozenset(
+    {"bulk_create_tasks", "bulk_update_tasks", "bulk_delete_tasks", "bulk_upsert_tasks"}
+)

@@ -133,7 +133,7 @@ def test_failed_rows_name_the_source_row_for_client_and_server_refusals(
         "{not json\n"  # line 4: the client refuses
         '{"title": "ok 2"}\n'  # line 5
         '{"title": "bad", "priority": "someday"}\n'  # line 6: the server refuses
-        '{"title": "unknown", "colour": "red"}\n'  # line 7: the client refuses
+        '{"priority": "low"}\n'  # line 7: the client refuses (no title)
     )
     result = logged_in("import", str(source))
     assert result.exit_code == SOME_ROWS_FAILED, result.output

@@ -49,7 +49,7 @@ async def test_returned_objects_carry_the_servers_request_id(tm: Any) -> None:
         id=uuid.uuid4(), account_id=uuid.uuid4(), project_id=uuid.uuid4(), title="x",
         description=None, status=task.status, priority=task.priority, tags=[], due_at=None,
         metadata=task.metadata, created_at=task.created_at, updated_at=task.updated_at,
-        completed_at=None, version=1, subtasks=[],
+        completed_at=None, version=1, subtasks=[], external_id=None,
     )._request_id is None  # fmt: skip
 
 

@@ -35,7 +35,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from taskmaster import BulkResult, TaskMasterClient
+from taskmaster import BulkResult, BulkUpsertResult, TaskMasterClient
 from taskmaster_server.app import create_app, runtime_of
 from taskmaster_server.crashpoints import CRASH_EXIT_CODE
 from taskmaster_server.crashpoints import ENV as CRASH_ENV
@@ -223,4 +223,36 @@ def test_a_crash_mid_import_is_recovered_by_the_sdk(
     assert result.failed_count == 0, (startup, [str(item.error) for item in result.failed[:2]])
     assert result.succeeded_count == COUNT
     assert duplicates == 0
+    assert sorted(titles) == sorted(row["title"] for row in rows)
+
+
+UPSERT_COUNT = 1_000  # ten chunks: the crash point is the 7th
+
+
+def test_a_crash_after_commit_mid_upsert_keeps_the_counts_exact(
+    database: CrashDatabase, server: ServerProcess
+) -> None:
+    """The 7th chunk commits and the process dies before answering: its retry is answered from
+    the stored response, so its items still count as `created` (not `unchanged`), once."""
+    email, account_id = database.make_user()
+    server.start(CRASH_POINTS["after-commit"])
+    results: list[BulkUpsertResult] = []
+    rows = [{"external_id": f"ext-{i}", "title": f"row {i}"} for i in range(UPSERT_COUNT)]
+    with TaskMasterClient(server.url + "/api/v1", email=email, password=TEST_PASSWORD) as client:
+        client.list_tasks(limit=1)
+        importer = threading.Thread(
+            target=lambda: results.append(client.bulk_upsert_tasks(rows, concurrency=4))
+        )
+        importer.start()
+        assert server.wait(60) == CRASH_EXIT_CODE
+        time.sleep(RESTART_DELAY)
+        server.start()
+        importer.join(120)
+        assert results, "the upsert did not finish"
+        rerun = client.bulk_upsert_tasks(rows, concurrency=4)
+    titles = database.titles(account_id)
+    assert results[0].counts == {
+        "created": UPSERT_COUNT, "updated": 0, "unchanged": 0, "failed": 0
+    }  # fmt: skip
+    assert rerun.counts == {"created": 0, "updated": 0, "unchanged": UPSERT_COUNT, "failed": 0}
     assert sorted(titles) == sorted(row["title"] for row in rows)

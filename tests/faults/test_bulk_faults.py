@@ -1,4 +1,4 @@
-"""Bulk create, update and delete through the fault proxy at a 20% fault rate, all five kinds:
+"""Bulk create, update, delete and upsert through the fault proxy at a 20% fault rate, all five kinds:
 nothing lost, nothing duplicated, no error reaches the caller.
 
 The SDK talks to a real server (uvicorn on 127.0.0.1) only through the proxy; the checks read
@@ -149,4 +149,41 @@ def test_bulk_delete_deletes_everything_and_reports_no_404(
         )
     assert result.succeeded_count == CHANGE_COUNT
     assert [task.id for task in stored(direct, project)] == [keep.id]
+    assert_every_kind_was_injected(proxy)
+
+
+UPSERT_COUNT = 1_000  # smaller than the others: two runs, and their counts are the point
+
+
+def test_bulk_upsert_counts_are_exact_and_a_rerun_writes_nothing(
+    fault_proxy: MakeProxy, live_server: LiveServer, direct: TaskMasterClient, user: ServerUser
+) -> None:
+    """An answer lost after the server committed must be replayed (still `created`), not
+    re-applied as `unchanged`: the counts of both runs are exact, and the versions show each
+    change was written once."""
+    proxy = fault_proxy(
+        live_server.base_url, PLAN, seed=seed_meeting_every_kind(PLAN, 2 * UPSERT_COUNT // 100)
+    )
+    project = direct.create_project(name=f"upsert-{uuid.uuid4().hex[:8]}")
+
+    def upserts(renamed: frozenset[int] = frozenset()) -> Iterator[dict[str, Any]]:
+        for i in range(UPSERT_COUNT):
+            title = f"row {i} renamed" if i in renamed else f"row {i}"
+            yield {"project_id": project.id, "external_id": f"ext-{i}", "title": title}
+
+    renamed = frozenset(range(0, UPSERT_COUNT, 97))
+    with faulty_client(proxy, user) as client:
+        first = client.bulk_upsert_tasks(upserts(), concurrency=4, raise_on_error=True)
+        second = client.bulk_upsert_tasks(upserts(renamed), concurrency=4, raise_on_error=True)
+    assert first.counts == {"created": UPSERT_COUNT, "updated": 0, "unchanged": 0, "failed": 0}
+    assert second.counts == {
+        "created": 0,
+        "updated": len(renamed),
+        "unchanged": UPSERT_COUNT - len(renamed),
+        "failed": 0,
+    }
+    after = stored(direct, project)
+    assert len(after) == UPSERT_COUNT
+    versions = {task.external_id: task.version for task in after}
+    assert versions == {f"ext-{i}": 2 if i in renamed else 1 for i in range(UPSERT_COUNT)}
     assert_every_kind_was_injected(proxy)

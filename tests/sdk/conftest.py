@@ -77,6 +77,7 @@ def task_json(**overrides: Any) -> dict[str, Any]:
         "id": str(uuid.uuid4()),
         "account_id": str(uuid.uuid4()),
         "project_id": str(uuid.uuid4()),
+        "external_id": None,
         "title": "A task",
         "description": None,
         "status": "pending",

@@ -65,6 +65,8 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "batch_create_tasks": lambda c: c.bulk_create_tasks([{"title": "x"}]),
     "batch_update_tasks": lambda c: c.bulk_update_tasks([{"id": ID, "status": "done"}]),
     "batch_delete_tasks": lambda c: c.bulk_delete_tasks([ID]),
+    "upsert_task": lambda c: c.upsert_task(external_id="crm-1", title="x"),
+    "batch_upsert_tasks": lambda c: c.bulk_upsert_tasks([{"external_id": "crm-1", "title": "x"}]),
     "get_task": lambda c: c.get_task(ID, project_id=ID2, account_id=ID2),
     "update_task": lambda c: c.update_task(ID, {"status": "done"}),
     "delete_task": lambda c: c.delete_task(ID),

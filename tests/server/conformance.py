@@ -1,5 +1,8 @@
 """Spec-derived conformance checks: every filter changes a result, every writable field round-trips.
 
+An upsert (a POST whose 201 wraps the resource) is checked twice on one key, its schema's
+``x-upsert-key``: created from a full body, then every other field changed.
+
 Everything is read from the spec: the list operations and their query parameters, the create
 and update operations and their bodies, the resource each returns, the values to send (from each
 property's schema: enums, date-times, uuids, booleans, arrays, objects, strings within their
@@ -24,12 +27,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tests.server.spec_fixtures import WORDS, SpecFixtures
-from tests.server.spec_shapes import Operation, filter_property, operations, same, splitting_value
+from tests.server.spec_shapes import (
+    Operation,
+    filter_property,
+    operations,
+    properties,
+    same,
+    splitting_value,
+)
 
 PAGING = {"limit", "cursor", "offset"}
 SORT = {"sort"}
 # Word search: which properties it reads (the spec says so in prose only).
 SEARCH = {"search": ("title", "description")}
+
+
+def _wrapper_property(op: Operation, resource: dict[str, Any]) -> str | None:
+    """The property of the 201 answer that holds the resource (``task`` of an upsert)."""
+    answer = op.response_schema("201") or {}
+    for name, schema in properties(answer).items():
+        if resource and set(resource) <= set(properties(schema)):
+            return name
+    return None
 
 
 @dataclass
@@ -117,6 +136,29 @@ class Conformance(SpecFixtures):
             return
         got = await self.read(collection, params, str(result["id"]))
         self._compare(op.operation_id, how, fields, got, items)
+
+    async def check_upsert(self, op: Operation) -> None:
+        """A create-or-update whose answer wraps the resource: the same key twice, the first
+        call creating from a full body, the second changing every other field."""
+        collection = self.collection_of(op.path)
+        resource = {k: v for k, v in self.resource_fields(collection).items() if k != "id"}
+        wrapper = _wrapper_property(op, resource)
+        sent_schema = op.json_body() or {}
+        params = await self.parents(collection)
+        key = set(sent_schema.get("x-upsert-key", sent_schema.get("required", [])))
+        first = await self.body(sent_schema, 0, full=True, only=resource)
+        second = await self.body(sent_schema, 1, full=True, avoid=first, only=resource)
+        second.update({k: v for k, v in first.items() if k in key})
+        for body, status, how in (
+            (first, 201, "upsert (new) → get"),
+            (second, 200, "upsert → get"),
+        ):
+            response = await self.call(op.method, op.path, params, json=body)
+            if response.status_code != status or wrapper is None:
+                self.fail(f"{op.operation_id}: {body} answered {response.status_code}")
+                return
+            got = await self.read(collection, params, str(response.json()[wrapper]["id"]))
+            self._compare(op.operation_id, how, body, got, sent_schema)
 
     def _compare(
         self,
@@ -262,6 +304,10 @@ class Conformance(SpecFixtures):
             return self.check_update
         if op.method in {"POST", "PATCH"} and op.batch_items() is not None:
             return self.check_batch
+        if op.method == "POST" and op.json_body() is not None:
+            resource = self.resource_fields(self.collection_of(op.path))
+            if resource and _wrapper_property(op, resource) is not None:
+                return self.check_upsert
         return None
 
     async def run(self) -> list[str]:

@@ -84,6 +84,8 @@ VALID_BODIES: dict[str, Callable[[Targets], Any]] = {
     "batch_create_tasks": lambda t: [{"title": "t", "tags": ["a"], "metadata": {"k": "v"}}],
     "batch_update_tasks": lambda t: [{"id": t.task_id, "title": "t", "metadata": {"k": "v"}}],
     "batch_delete_tasks": lambda t: [t.task_id],
+    "upsert_task": lambda t: {"external_id": "e", "title": "t", "metadata": {"k": "v"}},
+    "batch_upsert_tasks": lambda t: [{"external_id": "e", "title": "t", "metadata": {"k": "v"}}],
     "create_subtask": lambda t: {"title": "s"},
     "update_subtask": lambda t: {"title": "s"},
     "create_webhook": lambda t: {
@@ -94,7 +96,9 @@ VALID_BODIES: dict[str, Callable[[Targets], Any]] = {
     "update_webhook": lambda t: {"description": "d", "url": "https://hooks.example.com/y"},
 }
 # A batch body is an array: a NUL in an item is that item's 422, the others are written.
-BATCH_OPERATIONS = frozenset({"batch_create_tasks", "batch_update_tasks", "batch_delete_tasks"})
+BATCH_OPERATIONS = frozenset(
+    {"batch_create_tasks", "batch_update_tasks", "batch_delete_tasks", "batch_upsert_tasks"}
+)
 
 
 def _operations(api: ApiSpec) -> Iterator[tuple[str, str, dict[str, Any], list[dict[str, Any]]]]:
@@ -229,6 +233,20 @@ def datetime_cases(api: ApiSpec, targets: Targets) -> list[Case]:
         for op, method, path, body, slug in (
             ("create_task", "POST", "/tasks", {"title": "t", "due_at": value}, "validation-error"),
             ("update_task", "PATCH", task, {"due_at": value}, "validation-error"),
+            (
+                "upsert_task",
+                "POST",
+                "/tasks/upsert",
+                {"external_id": "e", "title": "t", "due_at": value},
+                "validation-error",
+            ),
+            (
+                "batch_upsert_tasks",
+                "POST",
+                "/tasks/batch/upsert",
+                [{"external_id": "e", "title": "t", "due_at": value}],
+                ITEM + "validation-error",
+            ),
             (
                 "batch_create_tasks",
                 "POST",

@@ -65,8 +65,11 @@ class SpecFixtures:
         return self._by_route.get((method, path))
 
     def creator(self, collection: str) -> Operation | None:
+        """The POST that creates the collection's resources: it answers 201 with the resource
+        itself (an upsert's 201 wraps it, and its path is no collection)."""
         op = self.op("POST", collection)
-        return op if op and op.json_body() and op.response_schema("201") else None
+        created = op.response_schema("201") if op and op.json_body() else None
+        return op if op and created and "id" in properties(created) else None
 
     def collection_of(self, path: str) -> str:
         """The collection a write path belongs to: ``/tasks`` for ``/tasks/{task_id}`` and for

@@ -89,7 +89,7 @@ VALUES (:project, :account, 'p1', true, 1, now(), now()),
 """
 _TASKS = """
 INSERT INTO tasks (id, account_id, project_id, title, description, status, priority, tags,
-                   due_at, metadata, version, created_at, updated_at)
+                   due_at, metadata, version, created_at, updated_at, external_id)
 SELECT gen_random_uuid(),
        CASE WHEN i <= :big THEN CAST(:account AS uuid) ELSE CAST(:other AS uuid) END,
        CASE WHEN i > :big THEN CAST(:project3 AS uuid)
@@ -103,7 +103,8 @@ SELECT gen_random_uuid(),
        '{}'::jsonb,
        1,
        now() - i * interval '1 second',
-       now() - i * interval '1 second'
+       now() - i * interval '1 second',
+       CASE WHEN i % 2 = 0 THEN 'row-' || i END
 FROM generate_series(:start, :stop) AS i
 """
 _TAGS = """
@@ -250,6 +251,20 @@ def test_filter_with_sort_then_page_two_stays_on_an_index(loaded: Loaded) -> Non
     assert len(rows) == 51
     plan = _explain(loaded.engine, _ordered(filters, loaded.account, rows[-2]))
     _assert_on_index(plan)
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_the_external_id_filter_reads_its_index(loaded: Loaded, sort: str) -> None:
+    """One match (ids are unique per project): the filter's own index finds it, whatever the
+    sort, rather than a sort index walked until the end."""
+    filters = TaskFilters(external_id="row-4242", sort=sort)
+    plan = _explain(loaded.engine, _ordered(filters, loaded.account))
+    assert "ix_tasks_account_id_external_id" in plan, plan
+    _assert_on_index(plan)
+    with loaded.engine.connect() as connection, Session(connection) as session:
+        assert [t.external_id for t in session.scalars(_ordered(filters, loaded.account))] == [
+            "row-4242"
+        ]
 
 
 def test_search_uses_the_full_text_index(loaded: Loaded) -> None:

@@ -4,7 +4,7 @@ Fails on any 5xx and on any response that breaks the spec (status code, content 
 headers, body schema), and checks that invalid requests are rejected, unsupported methods answer
 405 with ``Allow``, and auth is enforced. Excluded, with reasons:
 
-* ``negative_data_rejection`` for the three batch operations: an invalid item in a non-atomic
+* ``negative_data_rejection`` for the four batch operations: an invalid item in a non-atomic
   batch is a per-item ``422`` inside a ``200``, as the spec's ``BatchItemFailure`` describes.
 * the ``positive_data_acceptance`` check: it expects a valid request to succeed, but a valid
   ``If-Match`` that does not match answers 412 by design, and schemathesis generates header
@@ -35,7 +35,7 @@ CONFIG = """
 positive_data_acceptance.enabled = false
 
 [[operations]]
-include-operation-id-regex = "^batch_(create|update|delete)_tasks$"
+include-operation-id-regex = "^batch_(create|update|delete|upsert)_tasks$"
 checks.negative_data_rejection.enabled = false
 """
 

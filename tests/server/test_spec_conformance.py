@@ -54,6 +54,10 @@ async def test_every_filter_and_every_writable_field_works(
         "update_subtask.position",
         "batch_create_tasks.tags",
         "batch_update_tasks.priority",
+        "list_tasks?external_id",
+        "upsert_task.title",
+        "upsert_task.external_id",
+        "batch_upsert_tasks.due_at",
         "update_webhook.enabled",
     ):
         assert name in checks.checked

@@ -43,8 +43,11 @@ from .task_create import TaskCreate
 from .task_list import TaskList
 from .task_status import TaskStatus
 from .task_update import TaskUpdate
+from .task_upsert import TaskUpsert
+from .task_upsert_result import TaskUpsertResult
 from .token_pair import TokenPair
 from .token_pair_token_type import TokenPairTokenType
+from .upsert_action import UpsertAction
 from .user import User
 from .webhook import Webhook
 from .webhook_create import WebhookCreate
@@ -100,8 +103,11 @@ __all__ = (
     "TaskList",
     "TaskStatus",
     "TaskUpdate",
+    "TaskUpsert",
+    "TaskUpsertResult",
     "TokenPair",
     "TokenPairTokenType",
+    "UpsertAction",
     "User",
     "Webhook",
     "WebhookCreate",

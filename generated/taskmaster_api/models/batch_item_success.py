@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.batch_item_success_outcome import BatchItemSuccessOutcome
+from ..models.upsert_action import UpsertAction
 from ..types import UNSET, Unset, parse_uuid
 from ..types import Model as _Model
 
@@ -31,13 +32,16 @@ class BatchItemSuccess(_Model):
         status (int): The status a single call would have had: 201, 200 or 204.
         id (UUID): The task's id.
         task (Task | Unset):  Example: {'id': '3fa85f64-5717-4562-b3fc-2c963f66afa6', 'account_id':
-            '7c9e6679-7425-40de-944b-e07fc1f90ae7', 'project_id': '2c5ea4c0-4067-41e9-8bad-9b1deb4d3b7d', 'title': 'Announce
-            the launch', 'description': 'Blog post, newsletter and social.', 'status': 'in_progress', 'priority': 'high',
-            'tags': ['launch', 'marketing'], 'due_at': '2026-11-30T17:00:00+00:00', 'metadata': {'source': 'spreadsheet',
-            'row': 12}, 'created_at': '2026-11-03T09:00:00+00:00', 'updated_at': '2026-11-04T16:20:00+00:00',
-            'completed_at': None, 'version': 3, 'subtasks': [{'id': '9b2d1c4e-8f3a-4b5c-9d6e-7f8a9b0c1d2e', 'parent_id':
-            '3fa85f64-5717-4562-b3fc-2c963f66afa6', 'title': 'Draft the announcement', 'status': 'done', 'position': 0,
-            'created_at': '2026-11-03T09:00:00+00:00', 'updated_at': '2026-11-04T16:20:00+00:00'}]}.
+            '7c9e6679-7425-40de-944b-e07fc1f90ae7', 'project_id': '2c5ea4c0-4067-41e9-8bad-9b1deb4d3b7d', 'external_id':
+            'crm-4711', 'title': 'Announce the launch', 'description': 'Blog post, newsletter and social.', 'status':
+            'in_progress', 'priority': 'high', 'tags': ['launch', 'marketing'], 'due_at': '2026-11-30T17:00:00+00:00',
+            'metadata': {'source': 'spreadsheet', 'row': 12}, 'created_at': '2026-11-03T09:00:00+00:00', 'updated_at':
+            '2026-11-04T16:20:00+00:00', 'completed_at': None, 'version': 3, 'subtasks': [{'id':
+            '9b2d1c4e-8f3a-4b5c-9d6e-7f8a9b0c1d2e', 'parent_id': '3fa85f64-5717-4562-b3fc-2c963f66afa6', 'title': 'Draft the
+            announcement', 'status': 'done', 'position': 0, 'created_at': '2026-11-03T09:00:00+00:00', 'updated_at':
+            '2026-11-04T16:20:00+00:00'}]}.
+        action (UpsertAction | Unset): What an upsert did: `created` a task, `updated` it (some field given differed),
+            or left it `unchanged` (every field given already had that value; nothing was written). Example: updated.
     """
 
     outcome: BatchItemSuccessOutcome
@@ -45,6 +49,7 @@ class BatchItemSuccess(_Model):
     status: int
     id: UUID
     task: Task | Unset = UNSET
+    action: UpsertAction | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -60,6 +65,10 @@ class BatchItemSuccess(_Model):
         if not isinstance(self.task, Unset):
             task = self.task.to_dict()
 
+        action: str | Unset = UNSET
+        if not isinstance(self.action, Unset):
+            action = self.action.value
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -72,6 +81,8 @@ class BatchItemSuccess(_Model):
         )
         if task is not UNSET:
             field_dict["task"] = task
+        if action is not UNSET:
+            field_dict["action"] = action
 
         return field_dict
 
@@ -95,12 +106,20 @@ class BatchItemSuccess(_Model):
         else:
             task = Task.from_dict(_task)
 
+        _action = d.pop("action", UNSET)
+        action: UpsertAction | Unset
+        if isinstance(_action, Unset):
+            action = UNSET
+        else:
+            action = UpsertAction(_action)
+
         batch_item_success = cls(
             outcome=outcome,
             index=index,
             status=status,
             id=id,
             task=task,
+            action=action,
         )
 
         batch_item_success.additional_properties = d

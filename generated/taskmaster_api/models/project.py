@@ -19,14 +19,15 @@ class Project(_Model):
     """
     Example:
         {'id': '2c5ea4c0-4067-41e9-8bad-9b1deb4d3b7d', 'account_id': '7c9e6679-7425-40de-944b-e07fc1f90ae7', 'name':
-            'Launch', 'description': 'Everything for the November launch.', 'is_default': False, 'created_at':
-            '2026-11-02T10:00:00+00:00', 'updated_at': '2026-11-02T10:00:00+00:00'}
+            'Launch', 'description': 'Everything for the November launch.', 'external_id': 'erp-project-17', 'is_default':
+            False, 'created_at': '2026-11-02T10:00:00+00:00', 'updated_at': '2026-11-02T10:00:00+00:00'}
 
     Attributes:
         id (UUID):
         account_id (UUID):
         name (str):
         description (None | str):
+        external_id (None | str): Your own id for the project, unique within the account; `null` if none.
         is_default (bool): The account's default project, where tasks without `project_id` go.
         created_at (datetime.datetime):
         updated_at (datetime.datetime):
@@ -36,6 +37,7 @@ class Project(_Model):
     account_id: UUID
     name: str
     description: None | str
+    external_id: None | str
     is_default: bool
     created_at: datetime.datetime
     updated_at: datetime.datetime
@@ -51,6 +53,9 @@ class Project(_Model):
         description: None | str
         description = self.description
 
+        external_id: None | str
+        external_id = self.external_id
+
         is_default = self.is_default
 
         created_at = self.created_at.isoformat()
@@ -65,6 +70,7 @@ class Project(_Model):
                 "account_id": account_id,
                 "name": name,
                 "description": description,
+                "external_id": external_id,
                 "is_default": is_default,
                 "created_at": created_at,
                 "updated_at": updated_at,
@@ -84,6 +90,8 @@ class Project(_Model):
 
         description = cast("None | str", d.pop("description"))
 
+        external_id = cast("None | str", d.pop("external_id"))
+
         is_default = d.pop("is_default")
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
@@ -95,6 +103,7 @@ class Project(_Model):
             account_id=account_id,
             name=name,
             description=description,
+            external_id=external_id,
             is_default=is_default,
             created_at=created_at,
             updated_at=updated_at,

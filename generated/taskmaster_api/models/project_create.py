@@ -20,10 +20,12 @@ class ProjectCreate(_Model):
     Attributes:
         name (str):
         description (None | str | Unset):
+        external_id (str | Unset): Your own id for the project, unique within the account (a duplicate answers `409`).
     """
 
     name: str
     description: None | str | Unset = UNSET
+    external_id: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -34,6 +36,8 @@ class ProjectCreate(_Model):
         else:
             description = self.description
 
+        external_id = self.external_id
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -43,6 +47,8 @@ class ProjectCreate(_Model):
         )
         if description is not UNSET:
             field_dict["description"] = description
+        if external_id is not UNSET:
+            field_dict["external_id"] = external_id
 
         return field_dict
 
@@ -60,9 +66,12 @@ class ProjectCreate(_Model):
 
         description = _parse_description(d.pop("description", UNSET))
 
+        external_id = d.pop("external_id", UNSET)
+
         project_create = cls(
             name=name,
             description=description,
+            external_id=external_id,
         )
 
         return project_create

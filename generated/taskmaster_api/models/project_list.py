@@ -20,8 +20,9 @@ class ProjectList(_Model):
     """
     Example:
         {'data': [{'id': '2c5ea4c0-4067-41e9-8bad-9b1deb4d3b7d', 'account_id': '7c9e6679-7425-40de-944b-e07fc1f90ae7',
-            'name': 'Launch', 'description': None, 'is_default': False, 'created_at': '2026-11-02T10:00:00+00:00',
-            'updated_at': '2026-11-02T10:00:00+00:00'}], 'next_cursor': None, 'has_more': False}
+            'name': 'Launch', 'description': None, 'external_id': None, 'is_default': False, 'created_at':
+            '2026-11-02T10:00:00+00:00', 'updated_at': '2026-11-02T10:00:00+00:00'}], 'next_cursor': None, 'has_more':
+            False}
 
     Attributes:
         data (list[Project]):

@@ -20,10 +20,12 @@ class ProjectUpdate(_Model):
     Attributes:
         name (str | Unset):
         description (None | str | Unset):
+        external_id (None | str | Unset): A new external id (unique within the account, else `409`); `null` clears it.
     """
 
     name: str | Unset = UNSET
     description: None | str | Unset = UNSET
+    external_id: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         name = self.name
@@ -34,6 +36,12 @@ class ProjectUpdate(_Model):
         else:
             description = self.description
 
+        external_id: None | str | Unset
+        if isinstance(self.external_id, Unset):
+            external_id = UNSET
+        else:
+            external_id = self.external_id
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -41,6 +49,8 @@ class ProjectUpdate(_Model):
             field_dict["name"] = name
         if description is not UNSET:
             field_dict["description"] = description
+        if external_id is not UNSET:
+            field_dict["external_id"] = external_id
 
         return field_dict
 
@@ -58,9 +68,19 @@ class ProjectUpdate(_Model):
 
         description = _parse_description(d.pop("description", UNSET))
 
+        def _parse_external_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast("None | str | Unset", data)
+
+        external_id = _parse_external_id(d.pop("external_id", UNSET))
+
         project_update = cls(
             name=name,
             description=description,
+            external_id=external_id,
         )
 
         return project_update

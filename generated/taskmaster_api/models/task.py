@@ -26,18 +26,19 @@ class Task(_Model):
     """
     Example:
         {'id': '3fa85f64-5717-4562-b3fc-2c963f66afa6', 'account_id': '7c9e6679-7425-40de-944b-e07fc1f90ae7',
-            'project_id': '2c5ea4c0-4067-41e9-8bad-9b1deb4d3b7d', 'title': 'Announce the launch', 'description': 'Blog post,
-            newsletter and social.', 'status': 'in_progress', 'priority': 'high', 'tags': ['launch', 'marketing'], 'due_at':
-            '2026-11-30T17:00:00+00:00', 'metadata': {'source': 'spreadsheet', 'row': 12}, 'created_at':
-            '2026-11-03T09:00:00+00:00', 'updated_at': '2026-11-04T16:20:00+00:00', 'completed_at': None, 'version': 3,
-            'subtasks': [{'id': '9b2d1c4e-8f3a-4b5c-9d6e-7f8a9b0c1d2e', 'parent_id': '3fa85f64-5717-4562-b3fc-2c963f66afa6',
-            'title': 'Draft the announcement', 'status': 'done', 'position': 0, 'created_at': '2026-11-03T09:00:00+00:00',
-            'updated_at': '2026-11-04T16:20:00+00:00'}]}
+            'project_id': '2c5ea4c0-4067-41e9-8bad-9b1deb4d3b7d', 'external_id': 'crm-4711', 'title': 'Announce the launch',
+            'description': 'Blog post, newsletter and social.', 'status': 'in_progress', 'priority': 'high', 'tags':
+            ['launch', 'marketing'], 'due_at': '2026-11-30T17:00:00+00:00', 'metadata': {'source': 'spreadsheet', 'row':
+            12}, 'created_at': '2026-11-03T09:00:00+00:00', 'updated_at': '2026-11-04T16:20:00+00:00', 'completed_at': None,
+            'version': 3, 'subtasks': [{'id': '9b2d1c4e-8f3a-4b5c-9d6e-7f8a9b0c1d2e', 'parent_id':
+            '3fa85f64-5717-4562-b3fc-2c963f66afa6', 'title': 'Draft the announcement', 'status': 'done', 'position': 0,
+            'created_at': '2026-11-03T09:00:00+00:00', 'updated_at': '2026-11-04T16:20:00+00:00'}]}
 
     Attributes:
         id (UUID):
         account_id (UUID):
         project_id (UUID):
+        external_id (None | str): Your own id for the task, unique within its project; `null` if none.
         title (str):
         description (None | str):
         status (TaskStatus): Where a task stands. New values may be added; clients must accept unknown ones. Example:
@@ -58,6 +59,7 @@ class Task(_Model):
     id: UUID
     account_id: UUID
     project_id: UUID
+    external_id: None | str
     title: str
     description: None | str
     status: TaskStatus
@@ -78,6 +80,9 @@ class Task(_Model):
         account_id = str(self.account_id)
 
         project_id = str(self.project_id)
+
+        external_id: None | str
+        external_id = self.external_id
 
         title = self.title
 
@@ -122,6 +127,7 @@ class Task(_Model):
                 "id": id,
                 "account_id": account_id,
                 "project_id": project_id,
+                "external_id": external_id,
                 "title": title,
                 "description": description,
                 "status": status,
@@ -150,6 +156,8 @@ class Task(_Model):
         account_id = parse_uuid(d.pop("account_id"))
 
         project_id = parse_uuid(d.pop("project_id"))
+
+        external_id = cast("None | str", d.pop("external_id"))
 
         title = d.pop("title")
 
@@ -208,6 +216,7 @@ class Task(_Model):
             id=id,
             account_id=account_id,
             project_id=project_id,
+            external_id=external_id,
             title=title,
             description=description,
             status=status,

@@ -29,6 +29,9 @@ class TaskCreate(_Model):
     Attributes:
         title (str):
         project_id (UUID | Unset): The project; default the account's default project.
+        external_id (str | Unset): Your own id for the task, e.g. the row's key in the system you sync from; unique
+            within
+            the project (a duplicate answers `409`).
         description (None | str | Unset):
         status (TaskStatus | Unset): Where a task stands. New values may be added; clients must accept unknown ones.
             Example: pending.
@@ -42,6 +45,7 @@ class TaskCreate(_Model):
 
     title: str
     project_id: UUID | Unset = UNSET
+    external_id: str | Unset = UNSET
     description: None | str | Unset = UNSET
     status: TaskStatus | Unset = UNSET
     priority: Priority | Unset = UNSET
@@ -55,6 +59,8 @@ class TaskCreate(_Model):
         project_id: str | Unset = UNSET
         if not isinstance(self.project_id, Unset):
             project_id = str(self.project_id)
+
+        external_id = self.external_id
 
         description: None | str | Unset
         if isinstance(self.description, Unset):
@@ -95,6 +101,8 @@ class TaskCreate(_Model):
         )
         if project_id is not UNSET:
             field_dict["project_id"] = project_id
+        if external_id is not UNSET:
+            field_dict["external_id"] = external_id
         if description is not UNSET:
             field_dict["description"] = description
         if status is not UNSET:
@@ -123,6 +131,8 @@ class TaskCreate(_Model):
             project_id = UNSET
         else:
             project_id = parse_uuid(_project_id)
+
+        external_id = d.pop("external_id", UNSET)
 
         def _parse_description(data: object) -> None | str | Unset:
             if data is None:
@@ -176,6 +186,7 @@ class TaskCreate(_Model):
         task_create = cls(
             title=title,
             project_id=project_id,
+            external_id=external_id,
             description=description,
             status=status,
             priority=priority,

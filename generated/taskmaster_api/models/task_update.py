@@ -28,6 +28,8 @@ class TaskUpdate(_Model):
 
     Attributes:
         project_id (UUID | Unset):
+        external_id (None | str | Unset): A new external id (unique within the task's project, else `409`); `null`
+            clears it.
         title (str | Unset):
         description (None | str | Unset):
         status (TaskStatus | Unset): Where a task stands. New values may be added; clients must accept unknown ones.
@@ -41,6 +43,7 @@ class TaskUpdate(_Model):
     """
 
     project_id: UUID | Unset = UNSET
+    external_id: None | str | Unset = UNSET
     title: str | Unset = UNSET
     description: None | str | Unset = UNSET
     status: TaskStatus | Unset = UNSET
@@ -53,6 +56,12 @@ class TaskUpdate(_Model):
         project_id: str | Unset = UNSET
         if not isinstance(self.project_id, Unset):
             project_id = str(self.project_id)
+
+        external_id: None | str | Unset
+        if isinstance(self.external_id, Unset):
+            external_id = UNSET
+        else:
+            external_id = self.external_id
 
         title = self.title
 
@@ -91,6 +100,8 @@ class TaskUpdate(_Model):
         field_dict.update({})
         if project_id is not UNSET:
             field_dict["project_id"] = project_id
+        if external_id is not UNSET:
+            field_dict["external_id"] = external_id
         if title is not UNSET:
             field_dict["title"] = title
         if description is not UNSET:
@@ -119,6 +130,15 @@ class TaskUpdate(_Model):
             project_id = UNSET
         else:
             project_id = parse_uuid(_project_id)
+
+        def _parse_external_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast("None | str | Unset", data)
+
+        external_id = _parse_external_id(d.pop("external_id", UNSET))
 
         title = d.pop("title", UNSET)
 
@@ -173,6 +193,7 @@ class TaskUpdate(_Model):
 
         task_update = cls(
             project_id=project_id,
+            external_id=external_id,
             title=title,
             description=description,
             status=status,

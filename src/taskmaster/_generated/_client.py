@@ -103,6 +103,10 @@ class GeneratedMethods(SyncRequester):
 
     create_task = Tasks.create
 
+    upsert_task = Tasks.upsert
+
+    batch_upsert_tasks = Tasks.batch_upsert
+
     get_task = Tasks.get
 
     update_task = Tasks.update
@@ -201,6 +205,10 @@ class AsyncGeneratedMethods(AsyncRequester):
     list_tasks = AsyncTasks.list
 
     create_task = AsyncTasks.create
+
+    upsert_task = AsyncTasks.upsert
+
+    batch_upsert_tasks = AsyncTasks.batch_upsert
 
     get_task = AsyncTasks.get
 

@@ -26,6 +26,7 @@ __all__ = [
     "TaskCreateParams",
     "TaskFilters",
     "TaskUpdateParams",
+    "TaskUpsertParams",
     "WebhookCreateParams",
     "WebhookUpdateParams",
 ]
@@ -37,6 +38,7 @@ class BatchTaskUpdateParams(TypedDict, total=False):
     id: Required["uuid.UUID | str"]
     if_match: "str"
     project_id: "uuid.UUID | str"
+    external_id: "str | None"
     title: "str"
     description: "str | None"
     status: "TaskStatus | str"
@@ -51,6 +53,7 @@ class ProjectCreateParams(TypedDict, total=False):
 
     name: Required["str"]
     description: "str | None"
+    external_id: "str"
 
 
 class ProjectUpdateParams(TypedDict, total=False):
@@ -58,6 +61,7 @@ class ProjectUpdateParams(TypedDict, total=False):
 
     name: "str"
     description: "str | None"
+    external_id: "str | None"
 
 
 class SubTaskCreateParams(TypedDict, total=False):
@@ -80,6 +84,7 @@ class TaskCreateParams(TypedDict, total=False):
     """A `TaskCreate` as a dict (JSON values or their Python forms)."""
 
     project_id: "uuid.UUID | str"
+    external_id: "str"
     title: Required["str"]
     description: "str | None"
     status: "TaskStatus | str"
@@ -99,6 +104,7 @@ class TaskFilters(TypedDict, total=False):
     due_before: "datetime.datetime | str"
     due_after: "datetime.datetime | str"
     updated_since: "datetime.datetime | str"
+    external_id: "str"
     search: "str"
     sort: "str"
     limit: "int"
@@ -110,7 +116,22 @@ class TaskUpdateParams(TypedDict, total=False):
     """A `TaskUpdate` as a dict (JSON values or their Python forms)."""
 
     project_id: "uuid.UUID | str"
+    external_id: "str | None"
     title: "str"
+    description: "str | None"
+    status: "TaskStatus | str"
+    priority: "Priority | str"
+    tags: "Sequence[str]"
+    due_at: "datetime.datetime | str | None"
+    metadata: "Mapping[str, Any]"
+
+
+class TaskUpsertParams(TypedDict, total=False):
+    """A `TaskUpsert` as a dict (JSON values or their Python forms)."""
+
+    project_id: "uuid.UUID | str"
+    external_id: Required["str"]
+    title: Required["str"]
     description: "str | None"
     status: "TaskStatus | str"
     priority: "Priority | str"

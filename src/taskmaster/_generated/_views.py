@@ -252,6 +252,10 @@ class TasksWithRawResponse:
 
     batch_delete = raw_method(Tasks.batch_delete)
 
+    upsert = raw_method(Tasks.upsert)
+
+    batch_upsert = raw_method(Tasks.batch_upsert)
+
     get = raw_method(Tasks.get)
 
     update = raw_method(Tasks.update)
@@ -276,6 +280,10 @@ class TasksWithStreamingResponse:
 
     batch_delete = streamed_method(Tasks.batch_delete)
 
+    upsert = streamed_method(Tasks.upsert)
+
+    batch_upsert = streamed_method(Tasks.batch_upsert)
+
     get = streamed_method(Tasks.get)
 
     update = streamed_method(Tasks.update)
@@ -298,6 +306,10 @@ class AsyncTasksWithRawResponse:
     batch_update = async_raw_method(AsyncTasks.batch_update)
 
     batch_delete = async_raw_method(AsyncTasks.batch_delete)
+
+    upsert = async_raw_method(AsyncTasks.upsert)
+
+    batch_upsert = async_raw_method(AsyncTasks.batch_upsert)
 
     get = async_raw_method(AsyncTasks.get)
 
@@ -322,6 +334,10 @@ class AsyncTasksWithStreamingResponse:
     batch_update = async_streamed_method(AsyncTasks.batch_update)
 
     batch_delete = async_streamed_method(AsyncTasks.batch_delete)
+
+    upsert = async_streamed_method(AsyncTasks.upsert)
+
+    batch_upsert = async_streamed_method(AsyncTasks.batch_upsert)
 
     get = async_streamed_method(AsyncTasks.get)
 
@@ -603,6 +619,10 @@ class ClientWithRawResponse(_NamespacesRaw):
 
     create_task = raw_method(Tasks.create)
 
+    upsert_task = raw_method(Tasks.upsert)
+
+    batch_upsert_tasks = raw_method(Tasks.batch_upsert)
+
     get_task = raw_method(Tasks.get)
 
     update_task = raw_method(Tasks.update)
@@ -709,6 +729,10 @@ class ClientWithStreamingResponse(_NamespacesStreaming):
 
     create_task = streamed_method(Tasks.create)
 
+    upsert_task = streamed_method(Tasks.upsert)
+
+    batch_upsert_tasks = streamed_method(Tasks.batch_upsert)
+
     get_task = streamed_method(Tasks.get)
 
     update_task = streamed_method(Tasks.update)
@@ -808,6 +832,10 @@ class AsyncClientWithRawResponse(_AsyncNamespacesRaw):
     list_tasks = async_raw_method(AsyncTasks.list)
 
     create_task = async_raw_method(AsyncTasks.create)
+
+    upsert_task = async_raw_method(AsyncTasks.upsert)
+
+    batch_upsert_tasks = async_raw_method(AsyncTasks.batch_upsert)
 
     get_task = async_raw_method(AsyncTasks.get)
 
@@ -914,6 +942,10 @@ class AsyncClientWithStreamingResponse(_AsyncNamespacesStreaming):
     list_tasks = async_streamed_method(AsyncTasks.list)
 
     create_task = async_streamed_method(AsyncTasks.create)
+
+    upsert_task = async_streamed_method(AsyncTasks.upsert)
+
+    batch_upsert_tasks = async_streamed_method(AsyncTasks.batch_upsert)
 
     get_task = async_streamed_method(AsyncTasks.get)
 

@@ -95,6 +95,7 @@ class AsyncProjects(AsyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven | None = NOT_GIVEN,
+        external_id: str | NotGiven = NOT_GIVEN,
         account_id: Id | None = None,
         **options: Unpack[WriteOptions],
     ) -> Project:
@@ -106,7 +107,7 @@ class AsyncProjects(AsyncResource):
           keywords.
         - `account_id`: Act in this account (`X-Account-ID`).
         """
-        params = _create_project(project, name, description, account_id)
+        params = _create_project(project, name, description, external_id, account_id)
         return await self._request(_create_project_call(params), options)
 
     @operation("get_project")
@@ -136,6 +137,7 @@ class AsyncProjects(AsyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven | None = NOT_GIVEN,
+        external_id: str | NotGiven | None = NOT_GIVEN,
         if_match: str | Project | None = None,
         account_id: Id | None = None,
         **options: Unpack[WriteOptions],
@@ -154,7 +156,9 @@ class AsyncProjects(AsyncResource):
         - `account_id`: Act in this account (`X-Account-ID`).
         """
         etag = None if if_match is None else self._etag_for(if_match, "update_project")
-        params = _update_project(project_id, changes, name, description, etag, account_id)
+        params = _update_project(
+            project_id, changes, name, description, external_id, etag, account_id
+        )
         return await self._request(_update_project_call(params), options)
 
     @operation("delete_project")

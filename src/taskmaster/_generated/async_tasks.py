@@ -31,6 +31,8 @@ from .tasks import (
     _batch_delete_tasks_call,
     _batch_update_tasks,
     _batch_update_tasks_call,
+    _batch_upsert_tasks,
+    _batch_upsert_tasks_call,
     _create_task,
     _create_task_call,
     _delete_task,
@@ -41,6 +43,8 @@ from .tasks import (
     _list_tasks_call,
     _update_task,
     _update_task_call,
+    _upsert_task,
+    _upsert_task_call,
 )
 
 if TYPE_CHECKING:
@@ -54,10 +58,18 @@ if TYPE_CHECKING:
         TaskCreate,
         TaskStatus,
         TaskUpdate,
+        TaskUpsert,
+        TaskUpsertResult,
     )
 
     from .._options import RequestOptions, WriteOptions
-    from ._params import BatchTaskUpdateParams, TaskCreateParams, TaskFilters, TaskUpdateParams
+    from ._params import (
+        BatchTaskUpdateParams,
+        TaskCreateParams,
+        TaskFilters,
+        TaskUpdateParams,
+        TaskUpsertParams,
+    )
     from ._views import AsyncTasksWithRawResponse, AsyncTasksWithStreamingResponse
 
 __all__ = ["AsyncTasks"]
@@ -93,6 +105,7 @@ class AsyncTasks(AsyncTasksLib, AsyncResource):
         due_before: datetime.datetime | str | None = None,
         due_after: datetime.datetime | str | None = None,
         updated_since: datetime.datetime | str | None = None,
+        external_id: str | None = None,
         search: str | None = None,
         sort: str | None = None,
         limit: int | None = None,
@@ -117,6 +130,9 @@ class AsyncTasks(AsyncTasksLib, AsyncResource):
         - `due_before`: Only tasks due strictly before this instant.
         - `due_after`: Only tasks due at or after this instant.
         - `updated_since`: Only tasks updated at or after this instant.
+        - `external_id`: Only the tasks with this `external_id` (exact, case-sensitive match; on
+          an index). An external id is unique within a project, so with `project_id` this finds
+          at most one task.
         - `search`: Full-text search over title and description: tasks holding every word given
           (runs of letters and digits; other characters separate words, at most 32 words). Whole
           words only (`deploy` does not match `deployment`), case-insensitive, accents
@@ -142,6 +158,7 @@ class AsyncTasks(AsyncTasksLib, AsyncResource):
             due_before,
             due_after,
             updated_since,
+            external_id,
             search,
             sort,
             limit,
@@ -161,6 +178,7 @@ class AsyncTasks(AsyncTasksLib, AsyncResource):
         /,
         *,
         project_id: uuid.UUID | str | NotGiven = NOT_GIVEN,
+        external_id: str | NotGiven = NOT_GIVEN,
         title: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven | None = NOT_GIVEN,
         status: TaskStatus | str | NotGiven = NOT_GIVEN,
@@ -173,7 +191,10 @@ class AsyncTasks(AsyncTasksLib, AsyncResource):
     ) -> Task:
         """Create a task.
 
-        Without `project_id` the task goes to the account's default project.
+        Without `project_id` the task goes to the account's default project. An `external_id`
+        already used by another task of that project answers `409` (its `detail` names the
+        field, the value and the task holding it); to create or update by external id, use
+        `upsert_task`.
 
         Parameters:
 
@@ -183,6 +204,7 @@ class AsyncTasks(AsyncTasksLib, AsyncResource):
         params = _create_task(
             task,
             project_id,
+            external_id,
             title,
             description,
             status,
@@ -270,6 +292,89 @@ class AsyncTasks(AsyncTasksLib, AsyncResource):
         params = _batch_delete_tasks(ids, atomic, account_id)
         return await self._request(_batch_delete_tasks_call(params), options)
 
+    @operation("upsert_task")
+    async def upsert(
+        self: Requester,
+        taskupsert: TaskUpsertParams | TaskUpsert | None = None,
+        /,
+        *,
+        project_id: uuid.UUID | str | NotGiven = NOT_GIVEN,
+        external_id: str | NotGiven = NOT_GIVEN,
+        title: str | NotGiven = NOT_GIVEN,
+        description: str | NotGiven | None = NOT_GIVEN,
+        status: TaskStatus | str | NotGiven = NOT_GIVEN,
+        priority: Priority | str | NotGiven = NOT_GIVEN,
+        tags: Sequence[str] | NotGiven = NOT_GIVEN,
+        due_at: datetime.datetime | str | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        account_id: Id | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> TaskUpsertResult:
+        """Create or update a task by its external id.
+
+        Finds the task by `(project_id, external_id)` (without `project_id`, in the account's
+        default project) and, atomically:
+
+        * no such task: creates it from the body, like `create_task` (`201`, `action: created`);
+        * every field given already has the value given: writes nothing at all, no new
+          `version`, no `updated_at`, no event, no webhook delivery (`200`, `action: unchanged`);
+        * otherwise: sets the fields given, like `update_task` (fields not given are kept,
+          `metadata` is merged key by key) (`200`, `action: updated`).
+
+        Concurrent upserts of the same key never create two tasks: one creates it, the others
+        update it or find it unchanged. Sending the same rows again is therefore safe and cheap,
+        which is what a sync from another system needs. `Idempotency-Key` works as on every
+        `POST`.
+
+        Parameters:
+
+        - `taskupsert`: A `TaskUpsertParams` dict or a `TaskUpsert`; or give its fields as
+          keywords.
+        - `account_id`: Act in this account (`X-Account-ID`).
+        """
+        params = _upsert_task(
+            taskupsert,
+            project_id,
+            external_id,
+            title,
+            description,
+            status,
+            priority,
+            tags,
+            due_at,
+            metadata,
+            account_id,
+        )
+        return await self._request(_upsert_task_call(params), options)
+
+    @operation("batch_upsert_tasks")
+    async def batch_upsert(
+        self: Requester,
+        items: Sequence[TaskUpsertParams | TaskUpsert],
+        /,
+        *,
+        atomic: bool | None = None,
+        account_id: Id | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> BatchResult:
+        """Create or update up to 100 tasks by their external ids.
+
+        Each item is upserted as by `upsert_task`, in request order, and its result carries the
+        `action` (`created`: status `201`; `updated` or `unchanged`: status `200`). Items are
+        checked like a single `upsert_task`; a failing item is reported alone and writes
+        nothing. The same key twice in one batch is applied in order: the second item updates
+        (or leaves unchanged) the task the first one created. With `atomic=true` either every
+        item is applied or none is, and a failing item answers `422` for the whole batch.
+
+        Parameters:
+
+        - `atomic`: All-or-nothing; if any item fails, nothing is written and the batch answers
+          `422`.
+        - `account_id`: Act in this account (`X-Account-ID`).
+        """
+        params = _batch_upsert_tasks(items, atomic, account_id)
+        return await self._request(_batch_upsert_tasks_call(params), options)
+
     @operation("get_task")
     async def get(
         self: Requester,
@@ -302,6 +407,7 @@ class AsyncTasks(AsyncTasksLib, AsyncResource):
         /,
         *,
         project_id: uuid.UUID | str | NotGiven = NOT_GIVEN,
+        external_id: str | NotGiven | None = NOT_GIVEN,
         title: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven | None = NOT_GIVEN,
         status: TaskStatus | str | NotGiven = NOT_GIVEN,
@@ -334,6 +440,7 @@ class AsyncTasks(AsyncTasksLib, AsyncResource):
             task_id,
             changes,
             project_id,
+            external_id,
             title,
             description,
             status,

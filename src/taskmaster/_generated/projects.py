@@ -67,7 +67,9 @@ def _list_projects_call(params: dict[str, Any]) -> Call[Page[Project]]:
     )
 
 
-def _create_project(project: Any, name: Any, description: Any, account_id: Any) -> dict[str, Any]:
+def _create_project(
+    project: Any, name: Any, description: Any, external_id: Any, account_id: Any
+) -> dict[str, Any]:
     """The `create_project` endpoint's arguments from the method's."""
     from taskmaster_api.models import ProjectCreate
 
@@ -75,6 +77,7 @@ def _create_project(project: Any, name: Any, description: Any, account_id: Any) 
     fields = given(
         name=name,
         description=description,
+        external_id=external_id,
     )
     params["body"] = body_of(ProjectCreate, project, fields, "create_project")
     if account_id is not None:
@@ -116,7 +119,13 @@ def _get_project_call(params: dict[str, Any]) -> Call[Project]:
 
 
 def _update_project(
-    project_id: Any, changes: Any, name: Any, description: Any, if_match: Any, account_id: Any
+    project_id: Any,
+    changes: Any,
+    name: Any,
+    description: Any,
+    external_id: Any,
+    if_match: Any,
+    account_id: Any,
 ) -> dict[str, Any]:
     """The `update_project` endpoint's arguments from the method's."""
     from taskmaster_api.models import ProjectUpdate
@@ -126,6 +135,7 @@ def _update_project(
     fields = given(
         name=name,
         description=description,
+        external_id=external_id,
     )
     params["body"] = body_of(ProjectUpdate, changes, fields, "update_project")
     if if_match is not None:
@@ -218,6 +228,7 @@ class Projects(SyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven | None = NOT_GIVEN,
+        external_id: str | NotGiven = NOT_GIVEN,
         account_id: Id | None = None,
         **options: Unpack[WriteOptions],
     ) -> Project:
@@ -229,7 +240,7 @@ class Projects(SyncResource):
           keywords.
         - `account_id`: Act in this account (`X-Account-ID`).
         """
-        params = _create_project(project, name, description, account_id)
+        params = _create_project(project, name, description, external_id, account_id)
         return self._request(_create_project_call(params), options)
 
     @operation("get_project")
@@ -259,6 +270,7 @@ class Projects(SyncResource):
         *,
         name: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven | None = NOT_GIVEN,
+        external_id: str | NotGiven | None = NOT_GIVEN,
         if_match: str | Project | None = None,
         account_id: Id | None = None,
         **options: Unpack[WriteOptions],
@@ -277,7 +289,9 @@ class Projects(SyncResource):
         - `account_id`: Act in this account (`X-Account-ID`).
         """
         etag = None if if_match is None else self._etag_for(if_match, "update_project")
-        params = _update_project(project_id, changes, name, description, etag, account_id)
+        params = _update_project(
+            project_id, changes, name, description, external_id, etag, account_id
+        )
         return self._request(_update_project_call(params), options)
 
     @operation("delete_project")

@@ -49,10 +49,18 @@ if TYPE_CHECKING:
         TaskCreate,
         TaskStatus,
         TaskUpdate,
+        TaskUpsert,
+        TaskUpsertResult,
     )
 
     from .._options import RequestOptions, WriteOptions
-    from ._params import BatchTaskUpdateParams, TaskCreateParams, TaskFilters, TaskUpdateParams
+    from ._params import (
+        BatchTaskUpdateParams,
+        TaskCreateParams,
+        TaskFilters,
+        TaskUpdateParams,
+        TaskUpsertParams,
+    )
     from ._views import TasksWithRawResponse, TasksWithStreamingResponse
 
 __all__ = ["Tasks"]
@@ -67,6 +75,7 @@ def _list_tasks(
     due_before: Any,
     due_after: Any,
     updated_since: Any,
+    external_id: Any,
     search: Any,
     sort: Any,
     limit: Any,
@@ -88,6 +97,7 @@ def _list_tasks(
             due_before=due_before,
             due_after=due_after,
             updated_since=updated_since,
+            external_id=external_id,
             search=search,
             sort=sort,
             limit=limit,
@@ -106,6 +116,7 @@ def _list_tasks(
             "due_before",
             "due_after",
             "updated_since",
+            "external_id",
             "search",
             "sort",
             "limit",
@@ -128,6 +139,8 @@ def _list_tasks(
         params["due_after"] = to_datetime(v, "due_after")
     if (v := data.get("updated_since")) is not None:
         params["updated_since"] = to_datetime(v, "updated_since")
+    if (v := data.get("external_id")) is not None:
+        params["external_id"] = v
     if (v := data.get("search")) is not None:
         params["search"] = v
     if (v := data.get("sort")) is not None:
@@ -158,6 +171,7 @@ def _list_tasks_call(params: dict[str, Any]) -> Call[Page[Task]]:
 def _create_task(
     task: Any,
     project_id: Any,
+    external_id: Any,
     title: Any,
     description: Any,
     status: Any,
@@ -173,6 +187,7 @@ def _create_task(
     params: dict[str, Any] = {}
     fields = given(
         project_id=project_id,
+        external_id=external_id,
         title=title,
         description=description,
         status=status,
@@ -269,6 +284,76 @@ def _batch_delete_tasks_call(params: dict[str, Any]) -> Call[BatchResult]:
     )
 
 
+def _upsert_task(
+    taskupsert: Any,
+    project_id: Any,
+    external_id: Any,
+    title: Any,
+    description: Any,
+    status: Any,
+    priority: Any,
+    tags: Any,
+    due_at: Any,
+    metadata: Any,
+    account_id: Any,
+) -> dict[str, Any]:
+    """The `upsert_task` endpoint's arguments from the method's."""
+    from taskmaster_api.models import TaskUpsert
+
+    params: dict[str, Any] = {}
+    fields = given(
+        project_id=project_id,
+        external_id=external_id,
+        title=title,
+        description=description,
+        status=status,
+        priority=priority,
+        tags=tags,
+        due_at=due_at,
+        metadata=metadata,
+    )
+    params["body"] = body_of(TaskUpsert, taskupsert, fields, "upsert_task")
+    if account_id is not None:
+        params.update(account(account_id))
+    return params
+
+
+def _upsert_task_call(params: dict[str, Any]) -> Call[TaskUpsertResult]:
+    from taskmaster_api.api.tasks import upsert_task
+    from taskmaster_api.models import TaskUpsertResult
+
+    return make_call(
+        upsert_task,
+        TaskUpsertResult,
+        etag=True,
+        **params,
+    )
+
+
+def _batch_upsert_tasks(items: Any, atomic: Any, account_id: Any) -> dict[str, Any]:
+    """The `batch_upsert_tasks` endpoint's arguments from the method's."""
+    from taskmaster_api.models import TaskUpsert
+
+    params: dict[str, Any] = {}
+    if atomic is not None:
+        params["atomic"] = atomic
+    params["body"] = [build_model(TaskUpsert, item, "batch_upsert_tasks") for item in items]
+    if account_id is not None:
+        params.update(account(account_id))
+    return params
+
+
+def _batch_upsert_tasks_call(params: dict[str, Any]) -> Call[BatchResult]:
+    from taskmaster_api.api.tasks import batch_upsert_tasks
+    from taskmaster_api.models import BatchResult
+
+    return make_call(
+        batch_upsert_tasks,
+        BatchResult,
+        **params,
+    )
+
+
 def _get_task(task_id: Any, project_id: Any, if_none_match: Any, account_id: Any) -> dict[str, Any]:
     """The `get_task` endpoint's arguments from the method's."""
     params: dict[str, Any] = {}
@@ -299,6 +384,7 @@ def _update_task(
     task_id: Any,
     changes: Any,
     project_id: Any,
+    external_id: Any,
     title: Any,
     description: Any,
     status: Any,
@@ -316,6 +402,7 @@ def _update_task(
     params["task_id"] = ref(task_id, "task_id")
     fields = given(
         project_id=project_id,
+        external_id=external_id,
         title=title,
         description=description,
         status=status,
@@ -395,6 +482,7 @@ class Tasks(TasksLib, SyncResource):
         due_before: datetime.datetime | str | None = None,
         due_after: datetime.datetime | str | None = None,
         updated_since: datetime.datetime | str | None = None,
+        external_id: str | None = None,
         search: str | None = None,
         sort: str | None = None,
         limit: int | None = None,
@@ -419,6 +507,9 @@ class Tasks(TasksLib, SyncResource):
         - `due_before`: Only tasks due strictly before this instant.
         - `due_after`: Only tasks due at or after this instant.
         - `updated_since`: Only tasks updated at or after this instant.
+        - `external_id`: Only the tasks with this `external_id` (exact, case-sensitive match; on
+          an index). An external id is unique within a project, so with `project_id` this finds
+          at most one task.
         - `search`: Full-text search over title and description: tasks holding every word given
           (runs of letters and digits; other characters separate words, at most 32 words). Whole
           words only (`deploy` does not match `deployment`), case-insensitive, accents
@@ -444,6 +535,7 @@ class Tasks(TasksLib, SyncResource):
             due_before,
             due_after,
             updated_since,
+            external_id,
             search,
             sort,
             limit,
@@ -463,6 +555,7 @@ class Tasks(TasksLib, SyncResource):
         /,
         *,
         project_id: uuid.UUID | str | NotGiven = NOT_GIVEN,
+        external_id: str | NotGiven = NOT_GIVEN,
         title: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven | None = NOT_GIVEN,
         status: TaskStatus | str | NotGiven = NOT_GIVEN,
@@ -475,7 +568,10 @@ class Tasks(TasksLib, SyncResource):
     ) -> Task:
         """Create a task.
 
-        Without `project_id` the task goes to the account's default project.
+        Without `project_id` the task goes to the account's default project. An `external_id`
+        already used by another task of that project answers `409` (its `detail` names the
+        field, the value and the task holding it); to create or update by external id, use
+        `upsert_task`.
 
         Parameters:
 
@@ -485,6 +581,7 @@ class Tasks(TasksLib, SyncResource):
         params = _create_task(
             task,
             project_id,
+            external_id,
             title,
             description,
             status,
@@ -572,6 +669,89 @@ class Tasks(TasksLib, SyncResource):
         params = _batch_delete_tasks(ids, atomic, account_id)
         return self._request(_batch_delete_tasks_call(params), options)
 
+    @operation("upsert_task")
+    def upsert(
+        self: Requester,
+        taskupsert: TaskUpsertParams | TaskUpsert | None = None,
+        /,
+        *,
+        project_id: uuid.UUID | str | NotGiven = NOT_GIVEN,
+        external_id: str | NotGiven = NOT_GIVEN,
+        title: str | NotGiven = NOT_GIVEN,
+        description: str | NotGiven | None = NOT_GIVEN,
+        status: TaskStatus | str | NotGiven = NOT_GIVEN,
+        priority: Priority | str | NotGiven = NOT_GIVEN,
+        tags: Sequence[str] | NotGiven = NOT_GIVEN,
+        due_at: datetime.datetime | str | NotGiven | None = NOT_GIVEN,
+        metadata: Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        account_id: Id | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> TaskUpsertResult:
+        """Create or update a task by its external id.
+
+        Finds the task by `(project_id, external_id)` (without `project_id`, in the account's
+        default project) and, atomically:
+
+        * no such task: creates it from the body, like `create_task` (`201`, `action: created`);
+        * every field given already has the value given: writes nothing at all, no new
+          `version`, no `updated_at`, no event, no webhook delivery (`200`, `action: unchanged`);
+        * otherwise: sets the fields given, like `update_task` (fields not given are kept,
+          `metadata` is merged key by key) (`200`, `action: updated`).
+
+        Concurrent upserts of the same key never create two tasks: one creates it, the others
+        update it or find it unchanged. Sending the same rows again is therefore safe and cheap,
+        which is what a sync from another system needs. `Idempotency-Key` works as on every
+        `POST`.
+
+        Parameters:
+
+        - `taskupsert`: A `TaskUpsertParams` dict or a `TaskUpsert`; or give its fields as
+          keywords.
+        - `account_id`: Act in this account (`X-Account-ID`).
+        """
+        params = _upsert_task(
+            taskupsert,
+            project_id,
+            external_id,
+            title,
+            description,
+            status,
+            priority,
+            tags,
+            due_at,
+            metadata,
+            account_id,
+        )
+        return self._request(_upsert_task_call(params), options)
+
+    @operation("batch_upsert_tasks")
+    def batch_upsert(
+        self: Requester,
+        items: Sequence[TaskUpsertParams | TaskUpsert],
+        /,
+        *,
+        atomic: bool | None = None,
+        account_id: Id | None = None,
+        **options: Unpack[WriteOptions],
+    ) -> BatchResult:
+        """Create or update up to 100 tasks by their external ids.
+
+        Each item is upserted as by `upsert_task`, in request order, and its result carries the
+        `action` (`created`: status `201`; `updated` or `unchanged`: status `200`). Items are
+        checked like a single `upsert_task`; a failing item is reported alone and writes
+        nothing. The same key twice in one batch is applied in order: the second item updates
+        (or leaves unchanged) the task the first one created. With `atomic=true` either every
+        item is applied or none is, and a failing item answers `422` for the whole batch.
+
+        Parameters:
+
+        - `atomic`: All-or-nothing; if any item fails, nothing is written and the batch answers
+          `422`.
+        - `account_id`: Act in this account (`X-Account-ID`).
+        """
+        params = _batch_upsert_tasks(items, atomic, account_id)
+        return self._request(_batch_upsert_tasks_call(params), options)
+
     @operation("get_task")
     def get(
         self: Requester,
@@ -604,6 +784,7 @@ class Tasks(TasksLib, SyncResource):
         /,
         *,
         project_id: uuid.UUID | str | NotGiven = NOT_GIVEN,
+        external_id: str | NotGiven | None = NOT_GIVEN,
         title: str | NotGiven = NOT_GIVEN,
         description: str | NotGiven | None = NOT_GIVEN,
         status: TaskStatus | str | NotGiven = NOT_GIVEN,
@@ -636,6 +817,7 @@ class Tasks(TasksLib, SyncResource):
             task_id,
             changes,
             project_id,
+            external_id,
             title,
             description,
             status,

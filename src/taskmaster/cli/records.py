@@ -4,7 +4,8 @@ One row per task. JSON Lines rows are `Task.to_dict()`; CSV rows are flat: `tags
 commas, `metadata` as a JSON object. `import` reads the fields of a new task (`title`,
 `description`, `status`, `priority`, `tags`, `due_at`, `project_id`, `metadata`) and skips the
 ones the server owns (`id`, `created_at`, `version`, `subtasks`, ...) and `error`, so an export
-and a failed-rows file can both be imported as they are.
+and a failed-rows file can both be imported as they are. A `Columns` plan renames a file's own
+columns to fields (`--map`) and drops the ones to ignore (`--ignore-unknown`) as rows are read.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from typing import IO, Any, Self
 
 __all__ = [
     "CSV_COLUMNS",
+    "SERVER_OWNED",
+    "Columns",
     "FailedRows",
     "FileFormat",
     "Row",
@@ -29,6 +32,7 @@ __all__ = [
     "csv_header",
     "csv_row",
     "detect_format",
+    "file_columns",
     "format_of",
     "read_rows",
 ]
@@ -42,6 +46,7 @@ CSV_COLUMNS = (
     "tags",
     "due_at",
     "project_id",
+    "external_id",
     "metadata",
     "created_at",
     "updated_at",
@@ -92,6 +97,35 @@ def _first_char(path: Path) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class Columns:
+    """How a file's columns become fields: `rename` (column -> field), `drop` (columns)."""
+
+    rename: dict[str, str] = field(default_factory=dict)
+    drop: frozenset[str] = frozenset()
+
+    def name(self, column: str) -> str | None:
+        """The field a column is read as, or None to skip it."""
+        if column in self.drop:
+            return None
+        name = self.rename.get(column, column)
+        return None if name in SERVER_OWNED or name == ERROR_FIELD else name
+
+
+AS_IS = Columns()
+
+
+def file_columns(path: Path, fmt: FileFormat) -> list[str]:
+    """A file's columns: a CSV header, or every key of a JSON file's rows (one pass)."""
+    if fmt is FileFormat.CSV:
+        return csv_header(path)
+    seen: dict[str, None] = {}
+    for row in read_rows(path, fmt):
+        if isinstance(row.raw, dict):
+            seen.update(dict.fromkeys(row.raw))
+    return list(seen)
+
+
 class RowError(Exception):
     """A row that cannot become a task (not JSON, a bad `metadata` cell)."""
 
@@ -122,22 +156,22 @@ def _open(path: Path) -> IO[str]:
     return path.open("r", encoding="utf-8-sig", newline="")
 
 
-def read_rows(path: Path, fmt: FileFormat) -> Iterator[Row]:
+def read_rows(path: Path, fmt: FileFormat, columns: Columns = AS_IS) -> Iterator[Row]:
     """The file's rows, lazily; a row that cannot be read carries `error` instead of failing."""
     with _open(path) as f:
         if fmt is FileFormat.CSV:
             reader = csv.DictReader(f)
             start = 2  # the header is line 1
             for record in reader:
-                yield _from_csv(start, record)
+                yield _from_csv(start, record, columns)
                 start = reader.line_num + 1
             return
         if _first_char(path) == "[":
-            yield from _array_rows(f)
+            yield from _array_rows(f, columns)
             return
         for number, line in enumerate(f, start=1):
             if line.strip():
-                yield _from_jsonl(number, line.rstrip("\r\n"))
+                yield _from_jsonl(number, line.rstrip("\r\n"), columns)
 
 
 def count_rows(path: Path, fmt: FileFormat) -> int:
@@ -150,12 +184,13 @@ def count_rows(path: Path, fmt: FileFormat) -> int:
         return sum(1 for line in f if line.strip())
 
 
-def _from_csv(number: int, record: dict[str | Any, Any]) -> Row:
+def _from_csv(number: int, record: dict[str | Any, Any], columns: Columns) -> Row:
     raw = {str(k): v for k, v in record.items() if k is not None}
     fields: dict[str, Any] = {}
     try:
-        for name, value in raw.items():
-            if name in SERVER_OWNED or name == ERROR_FIELD or value in (None, ""):
+        for column, value in raw.items():
+            name = columns.name(column)
+            if name is None or value in (None, ""):
                 continue
             if name == "tags":
                 fields[name] = [tag.strip() for tag in value.split(",") if tag.strip()]
@@ -168,19 +203,17 @@ def _from_csv(number: int, record: dict[str | Any, Any]) -> Row:
     return Row(number, raw, fields=fields)
 
 
-def _from_jsonl(number: int, line: str) -> Row:
+def _from_jsonl(number: int, line: str, columns: Columns) -> Row:
     try:
         data = _json_object(line, "the row")
     except RowError as exc:
         return Row(number, line, error=str(exc))
-    return _from_object(number, data)
+    return _from_object(number, data, columns)
 
 
-def _from_object(number: int, data: dict[str, Any]) -> Row:
+def _from_object(number: int, data: dict[str, Any], columns: Columns) -> Row:
     fields = {
-        k: v
-        for k, v in data.items()
-        if k not in SERVER_OWNED and k != ERROR_FIELD and v is not None
+        name: v for k, v in data.items() if (name := columns.name(k)) is not None and v is not None
     }
     return Row(number, data, fields=fields)
 
@@ -290,7 +323,7 @@ class _ArrayText:
             return value
 
 
-def _array_rows(f: IO[str]) -> Iterator[Row]:
+def _array_rows(f: IO[str], columns: Columns) -> Iterator[Row]:
     """The items of a JSON array, one row each; a malformed item ends the reading there."""
     text = _ArrayText(f)
     decoder = json.JSONDecoder()
@@ -317,7 +350,7 @@ def _array_rows(f: IO[str]) -> Iterator[Row]:
             return
         number += 1
         if isinstance(value, dict):
-            yield _from_object(number, value)
+            yield _from_object(number, value, columns)
         else:
             kind = type(value).__name__
             yield Row(number, json.dumps(value), error=f"the row must be a JSON object, got {kind}")

@@ -28,7 +28,7 @@ from .filters import (
     UpdatedSince,
     task_filters,
 )
-from .importer import import_rows
+from .importer import import_rows, plan_columns
 from .output import console, print_json
 from .records import (
     CSV_COLUMNS,
@@ -38,6 +38,7 @@ from .records import (
     csv_header,
     csv_row,
     detect_format,
+    file_columns,
     format_of,
     read_rows,
 )
@@ -91,22 +92,58 @@ def import_tasks(
     concurrency: Annotated[
         int, typer.Option(min=1, max=16, help="Requests of 100 rows sent at a time.")
     ] = 4,
+    key: Annotated[
+        str | None,
+        typer.Option(
+            "--key",
+            metavar="FIELD",
+            help="Upsert by this field (external_id): a row whose task exists updates it, so "
+            "importing the file again changes nothing.",
+        ),
+    ] = None,
+    maps: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="COLUMN=FIELD",
+            help='Read a column as a task field, e.g. --map "Ticket ID=external_id" (repeatable).',
+        ),
+    ] = None,
+    ignore_unknown: Annotated[
+        bool,
+        typer.Option(
+            "--ignore-unknown", help="Skip columns that are not task fields instead of stopping."
+        ),
+    ] = False,
 ) -> None:
-    """Create tasks from a file, 100 per request; failed rows go to a file to fix and re-import."""
+    """Create tasks from a file (or upsert them with --key), 100 per request; failed rows go to
+    a file to fix and re-import."""
     file_format = detect_format(file, fmt)
     failed_file = failed_path or default_failed_path(file)
     header = csv_header(file) if file_format is FileFormat.CSV else None
     with connect(ctx) as client:
-        client.get_me()  # fail on a missing login before reading the file
+        # The columns first: a file that cannot be read right is one error, and sends nothing.
+        columns = plan_columns(
+            file_columns(file, file_format), maps or [], ignore_unknown=ignore_unknown,
+            key=key, where=file.name,
+        )  # fmt: skip
+        client.get_me()  # fail on a missing login before reading the rows
         project = ids.project_id(client, project)
         total = count_rows(file, file_format)
         with FailedRows(failed_file, file_format, header) as failed, _progress() as progress:
             bar = progress.add_task(f"importing {file.name}", total=total)
             summary = import_rows(
-                client, read_rows(file, file_format), failed, project_id=project, atomic=atomic,
-                concurrency=concurrency, advance=lambda n: progress.advance(bar, n),
+                client, read_rows(file, file_format, columns), failed, project_id=project,
+                atomic=atomic, concurrency=concurrency, key=key,
+                advance=lambda n: progress.advance(bar, n),
             )  # fmt: skip
-    typer.echo(f"Imported {summary.created} of {summary.rows} rows from {file}.")
+    if key is None:
+        typer.echo(f"Imported {summary.created} of {summary.rows} rows from {file}.")
+    else:
+        typer.echo(
+            f"Upserted {summary.rows} rows from {file} by {key}: {summary.created} created, "
+            f"{summary.updated} updated, {summary.unchanged} unchanged, {summary.failed} failed."
+        )
     if summary.failed:
         typer.echo(
             f"{summary.failed} row(s) failed; they are in {failed_file} with an `error` "

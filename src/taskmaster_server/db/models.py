@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -99,14 +100,25 @@ class Membership(Base):
     account: Mapped[Account] = relationship(lazy="joined")
 
 
+# Partial indexes on ``external_id``: rows without one are not indexed, nor constrained.
+_HAS_EXTERNAL_ID: dict[str, Any] = {
+    "postgresql_where": text("external_id IS NOT NULL"),
+    "sqlite_where": text("external_id IS NOT NULL"),
+}
+
+
 class Project(Base):
     __tablename__ = "projects"
-    __table_args__ = (Index(None, "account_id", "created_at", "id"),)
+    __table_args__ = (
+        Index(None, "account_id", "created_at", "id"),
+        Index(None, "account_id", "external_id", unique=True, **_HAS_EXTERNAL_ID),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
     account_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(String(200))
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -131,6 +143,9 @@ class Task(Base):
         Index(None, "account_id", "priority", "id"),
         Index(None, "account_id", "status", "id"),
         Index(None, "account_id", "title", "id"),
+        # Unique within a project (migration 0008); the second serves the list's filter.
+        Index(None, "project_id", "external_id", unique=True, **_HAS_EXTERNAL_ID),
+        Index(None, "account_id", "external_id", **_HAS_EXTERNAL_ID),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=_uuid)
@@ -138,6 +153,7 @@ class Task(Base):
     project_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("projects.id", ondelete="CASCADE"), index=True
     )
+    external_id: Mapped[str | None] = mapped_column(String(200))
     title: Mapped[str] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="pending")

@@ -21,7 +21,7 @@ from taskmaster_server.handlers._http import (
     runtime,
 )
 from taskmaster_server.problems import Problem
-from taskmaster_server.services import batch, serialize, tasks
+from taskmaster_server.services import batch, serialize, tasks, upsert
 from taskmaster_server.services.task_queries import TaskFilters, list_page
 from taskmaster_server.validation import checker_for
 
@@ -29,11 +29,13 @@ __all__ = [
     "batch_create_tasks",
     "batch_delete_tasks",
     "batch_update_tasks",
+    "batch_upsert_tasks",
     "create_task",
     "delete_task",
     "get_task",
     "list_tasks",
     "update_task",
+    "upsert_task",
 ]
 
 
@@ -48,6 +50,7 @@ def list_tasks(
     due_before: str | None = None,
     due_after: str | None = None,
     updated_since: str | None = None,
+    external_id: str | None = None,
     search: str | None = None,
     sort: str | None = None,
 ) -> Response:
@@ -59,6 +62,7 @@ def list_tasks(
         due_before=due_before,
         due_after=due_after,
         updated_since=updated_since,
+        external_id=external_id,
         search=search,
         sort=sort or "created_at",
     )
@@ -147,3 +151,39 @@ def batch_update_tasks(body: list[Any], atomic: bool = False) -> Response:
 
 def batch_delete_tasks(body: list[Any], atomic: bool = False) -> Response:
     return _batch("batch_delete_tasks", body, atomic, batch.delete_action)
+
+
+def upsert_task(body: dict[str, Any]) -> Response:
+    actor = acting(writer=True)
+
+    def produce() -> Response:
+        action, task = upsert.upsert(runtime().db, actor, body)
+        data = {"action": action, "task": serialize.task(task)}
+        headers = {"ETag": serialize.etag(task.id, task.version)}
+        if action == "created":
+            return created(data, f"/tasks/{task.id}", headers)
+        return json_response(data, 200, headers)
+
+    return idempotent(actor, body, produce)
+
+
+def batch_upsert_tasks(body: list[Any], atomic: bool = False) -> Response:
+    actor = acting(writer=True)
+    rt = runtime()
+    checker = checker_for(rt.spec.batch_item_schema("batch_upsert_tasks"))
+
+    def produce() -> Response:
+        actions: dict[int, upsert.Action] = {}
+        outcome = batch.run_batch(
+            rt.db,
+            actor,
+            body,
+            checker,
+            upsert.upsert_action(actor, actions),
+            atomic=atomic,
+            instance=request().url.path,
+        )
+        upsert.with_actions(outcome.results, actions)
+        return json_response(outcome.as_json())
+
+    return idempotent(actor, body, produce)

@@ -23,7 +23,7 @@ from taskmaster_server.db.models import Project, Task, TaskTag
 from taskmaster_server.db.session import Database
 from taskmaster_server.db.types import utcnow
 from taskmaster_server.problems import Problem, field_error
-from taskmaster_server.services import serialize, tasks
+from taskmaster_server.services import external_ids, serialize, tasks
 from taskmaster_server.services.actors import Actor
 from taskmaster_server.services.transaction import Transaction, write
 from taskmaster_server.validation import SchemaChecker
@@ -187,6 +187,11 @@ def create_action(actor: Actor) -> BatchAction:
             # One microsecond apart: a batch lists in request order under the default
             # created_at sort instead of in the random order of its ids.
             row = tasks.new_row(actor, project_id, body, now + timedelta(microseconds=len(rows)))
+            try:
+                external_ids.claim_task_key(tx, project_id, row["external_id"], row["id"])
+            except Problem as problem:
+                out[index] = problem
+                continue
             rows.append(row)
             tag_rows.extend(
                 {"task_id": row["id"], "tag": tag, "account_id": actor.account_id}

@@ -13,7 +13,7 @@ from taskmaster_server.db.session import Database
 from taskmaster_server.db.types import utcnow
 from taskmaster_server.pagination import SortKey, after, decode_cursor, encode_cursor
 from taskmaster_server.problems import Problem
-from taskmaster_server.services import serialize
+from taskmaster_server.services import external_ids, serialize
 from taskmaster_server.services.actors import Actor
 from taskmaster_server.services.conditions import check_if_match
 from taskmaster_server.services.page import Page
@@ -61,11 +61,13 @@ def create(db: Database, actor: Actor, body: dict[str, Any]) -> tuple[dict[str, 
             account_id=actor.account_id,
             name=body["name"],
             description=body.get("description"),
+            external_id=body.get("external_id"),
             is_default=False,
             version=1,
             created_at=now,
             updated_at=now,
         )
+        external_ids.claim_project_key(tx, actor.account_id, row.external_id, row.id)
         tx.session.add(row)
         tx.session.flush()
         data = serialize.project(row)
@@ -89,7 +91,9 @@ def update(
         row = _locked(tx.session, actor, project_id)
         check_if_match(if_match, serialize.etag(row.id, row.version))
         changes = {}
-        for field in ("name", "description"):
+        if "external_id" in patch:
+            external_ids.claim_project_key(tx, actor.account_id, patch["external_id"], row.id)
+        for field in ("name", "description", "external_id"):
             if field in patch and getattr(row, field) != patch[field]:
                 changes[field] = {"old": getattr(row, field), "new": patch[field]}
                 setattr(row, field, patch[field])

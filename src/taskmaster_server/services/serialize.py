@@ -62,6 +62,7 @@ def project(row: Project) -> dict[str, Any]:
         "account_id": str(row.account_id),
         "name": row.name,
         "description": row.description,
+        "external_id": row.external_id,
         "is_default": row.is_default,
         "created_at": isotime(row.created_at),
         "updated_at": isotime(row.updated_at),
@@ -86,6 +87,7 @@ class TaskFields(Protocol):
     id: Any
     account_id: Any
     project_id: Any
+    external_id: str | None
     title: str
     description: str | None
     status: str
@@ -107,6 +109,7 @@ def task(row: Task | TaskFields) -> dict[str, Any]:
         "id": str(row.id),
         "account_id": str(row.account_id),
         "project_id": str(row.project_id),
+        "external_id": row.external_id,
         "title": row.title,
         "description": row.description,
         "status": row.status,

@@ -76,6 +76,7 @@ class TaskFilters:
     due_before: str | None = None
     due_after: str | None = None
     updated_since: str | None = None
+    external_id: str | None = None
     search: str | None = None
     sort: str = "created_at"
 
@@ -135,6 +136,8 @@ def _filtered(actor: Actor, f: TaskFilters, dialect: str) -> Select[Task]:
         query = query.where(Task.due_at >= parse_time(f.due_after))
     if f.updated_since:
         query = query.where(Task.updated_at >= parse_time(f.updated_since))
+    if f.external_id is not None:
+        query = query.where(Task.external_id == f.external_id)
     if f.search is not None:
         query = query.where(search_condition(dialect, f.search))
     return query

@@ -24,7 +24,7 @@ from taskmaster_server.db.models import Project, SubTask, Task, TaskTag
 from taskmaster_server.db.session import Database
 from taskmaster_server.db.types import utcnow
 from taskmaster_server.problems import Problem, field_error
-from taskmaster_server.services import serialize
+from taskmaster_server.services import external_ids, serialize
 from taskmaster_server.services.actors import Actor
 from taskmaster_server.services.conditions import check_if_match
 from taskmaster_server.services.transaction import Transaction, write
@@ -122,6 +122,7 @@ def new_row(
         "id": uuid.uuid4(),
         "account_id": actor.account_id,
         "project_id": project_id,
+        "external_id": body.get("external_id"),
         "title": body["title"],
         "description": body.get("description"),
         "status": status,
@@ -143,6 +144,7 @@ def as_task(row: dict[str, Any]) -> Task:
 
 def create_in(tx: Transaction, actor: Actor, body: dict[str, Any]) -> Task:
     row = new_row(actor, _project_id(tx, actor, body.get("project_id")), body, utcnow())
+    external_ids.claim_task_key(tx, row["project_id"], row["external_id"], row["id"])
     # The id is made here and nothing is read back: the INSERTs wait for the commit's round
     # trip (a project deleted meanwhile fails the commit on its foreign key, as it would have
     # failed the INSERT).
@@ -278,7 +280,7 @@ def _patched_values(
 ) -> dict[str, Any]:
     """The new value of every field the patch names, in model terms."""
     values: dict[str, Any] = {}
-    for field in ("title", "description", "status", "tags"):
+    for field in ("title", "description", "status", "tags", "external_id"):
         if field in patch:
             values[field] = patch[field]
     if "project_id" in patch:
@@ -289,6 +291,9 @@ def _patched_values(
         values["due_at"] = parse_time(patch["due_at"])
     if "metadata" in patch:
         values["meta"] = _merged_metadata(task.meta, patch["metadata"])
+    key = (values.get("project_id", task.project_id), values.get("external_id", task.external_id))
+    if key != (task.project_id, task.external_id):
+        external_ids.claim_task_key(tx, *key, task.id)
     return values
 
 

@@ -126,7 +126,10 @@ def sync_detailed(
 ) -> Response[Problem | Task]:
     """Create a task
 
-     Without `project_id` the task goes to the account's default project.
+     Without `project_id` the task goes to the account's default project. An `external_id`
+    already used by another task of that project answers `409` (its `detail` names the
+    field, the value and the task holding it); to create or update by external id, use
+    `upsert_task`.
 
     Args:
         idempotency_key (str | Unset):
@@ -164,7 +167,10 @@ def sync(
 ) -> Problem | Task | None:
     """Create a task
 
-     Without `project_id` the task goes to the account's default project.
+     Without `project_id` the task goes to the account's default project. An `external_id`
+    already used by another task of that project answers `409` (its `detail` names the
+    field, the value and the task holding it); to create or update by external id, use
+    `upsert_task`.
 
     Args:
         idempotency_key (str | Unset):
@@ -197,7 +203,10 @@ async def asyncio_detailed(
 ) -> Response[Problem | Task]:
     """Create a task
 
-     Without `project_id` the task goes to the account's default project.
+     Without `project_id` the task goes to the account's default project. An `external_id`
+    already used by another task of that project answers `409` (its `detail` names the
+    field, the value and the task holding it); to create or update by external id, use
+    `upsert_task`.
 
     Args:
         idempotency_key (str | Unset):
@@ -233,7 +242,10 @@ async def asyncio(
 ) -> Problem | Task | None:
     """Create a task
 
-     Without `project_id` the task goes to the account's default project.
+     Without `project_id` the task goes to the account's default project. An `external_id`
+    already used by another task of that project answers `409` (its `detail` names the
+    field, the value and the task holding it); to create or update by external id, use
+    `upsert_task`.
 
     Args:
         idempotency_key (str | Unset):

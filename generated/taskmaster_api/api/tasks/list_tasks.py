@@ -23,6 +23,7 @@ def _get_kwargs(
     due_before: datetime.datetime | Unset = UNSET,
     due_after: datetime.datetime | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    external_id: str | Unset = UNSET,
     search: str | Unset = UNSET,
     sort: str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -83,6 +84,8 @@ def _get_kwargs(
     if not isinstance(updated_since, Unset):
         json_updated_since = updated_since.isoformat()
     params["updated_since"] = json_updated_since
+
+    params["external_id"] = external_id
 
     params["search"] = search
 
@@ -180,6 +183,7 @@ def sync_detailed(
     due_before: datetime.datetime | Unset = UNSET,
     due_after: datetime.datetime | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    external_id: str | Unset = UNSET,
     search: str | Unset = UNSET,
     sort: str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -203,6 +207,7 @@ def sync_detailed(
         due_before (datetime.datetime | Unset):
         due_after (datetime.datetime | Unset):
         updated_since (datetime.datetime | Unset):
+        external_id (str | Unset):
         search (str | Unset):
         sort (str | Unset):  Example: -priority.
         limit (int | Unset):  Default: 50.
@@ -227,6 +232,7 @@ def sync_detailed(
         due_before=due_before,
         due_after=due_after,
         updated_since=updated_since,
+        external_id=external_id,
         search=search,
         sort=sort,
         limit=limit,
@@ -253,6 +259,7 @@ def sync(
     due_before: datetime.datetime | Unset = UNSET,
     due_after: datetime.datetime | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    external_id: str | Unset = UNSET,
     search: str | Unset = UNSET,
     sort: str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -276,6 +283,7 @@ def sync(
         due_before (datetime.datetime | Unset):
         due_after (datetime.datetime | Unset):
         updated_since (datetime.datetime | Unset):
+        external_id (str | Unset):
         search (str | Unset):
         sort (str | Unset):  Example: -priority.
         limit (int | Unset):  Default: 50.
@@ -301,6 +309,7 @@ def sync(
         due_before=due_before,
         due_after=due_after,
         updated_since=updated_since,
+        external_id=external_id,
         search=search,
         sort=sort,
         limit=limit,
@@ -321,6 +330,7 @@ async def asyncio_detailed(
     due_before: datetime.datetime | Unset = UNSET,
     due_after: datetime.datetime | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    external_id: str | Unset = UNSET,
     search: str | Unset = UNSET,
     sort: str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -344,6 +354,7 @@ async def asyncio_detailed(
         due_before (datetime.datetime | Unset):
         due_after (datetime.datetime | Unset):
         updated_since (datetime.datetime | Unset):
+        external_id (str | Unset):
         search (str | Unset):
         sort (str | Unset):  Example: -priority.
         limit (int | Unset):  Default: 50.
@@ -368,6 +379,7 @@ async def asyncio_detailed(
         due_before=due_before,
         due_after=due_after,
         updated_since=updated_since,
+        external_id=external_id,
         search=search,
         sort=sort,
         limit=limit,
@@ -392,6 +404,7 @@ async def asyncio(
     due_before: datetime.datetime | Unset = UNSET,
     due_after: datetime.datetime | Unset = UNSET,
     updated_since: datetime.datetime | Unset = UNSET,
+    external_id: str | Unset = UNSET,
     search: str | Unset = UNSET,
     sort: str | Unset = UNSET,
     limit: int | Unset = 50,
@@ -415,6 +428,7 @@ async def asyncio(
         due_before (datetime.datetime | Unset):
         due_after (datetime.datetime | Unset):
         updated_since (datetime.datetime | Unset):
+        external_id (str | Unset):
         search (str | Unset):
         sort (str | Unset):  Example: -priority.
         limit (int | Unset):  Default: 50.
@@ -441,6 +455,7 @@ async def asyncio(
             due_before=due_before,
             due_after=due_after,
             updated_since=updated_since,
+            external_id=external_id,
             search=search,
             sort=sort,
             limit=limit,
