@@ -74,9 +74,10 @@ TASKMASTER_SPEC_PATH                   unset: the spec shipped in the package
 TASKMASTER_LOG_LEVEL                   ``INFO``
 TASKMASTER_HOST / TASKMASTER_PORT      ``127.0.0.1`` / ``8000`` (``serve``)
 TASKMASTER_WORKERS                     ``1`` (``serve``)
-TASKMASTER_READ_THREADS                ``4`` GET handlers running at once per process
-TASKMASTER_WRITE_THREADS               ``8`` other handlers running at once per process (a pool
-                                       apart: writes waiting on locks never hold up reads)
+TASKMASTER_READ_THREADS                ``4`` on PostgreSQL, ``1`` on SQLite: GET handlers running at
+                                       once per process
+TASKMASTER_WRITE_THREADS               ``8`` on PostgreSQL, ``2`` on SQLite: other handlers running at
+                                       once (a pool apart: writes waiting on locks never hold up reads)
 TASKMASTER_THREADS                     unset; when set, sizes both pools (threads.py)
 =====================================  ==========================================================
 """
@@ -159,8 +160,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
-    read_threads: int = 4
-    write_threads: int = 8
+    # None: by database (threads.py): 4 and 8 on PostgreSQL, 1 and 2 on SQLite.
+    read_threads: int | None = None
+    write_threads: int | None = None
     threads: int | None = None
 
     @classmethod

@@ -5,13 +5,14 @@ waiting on the database never stalls the event loop. Requests beyond a pool's si
 event loop, which costs nothing while they wait. Four pools, so that no kind of request waits
 behind another:
 
-- **reads** (``GET``; ``TASKMASTER_READ_THREADS``, default 4). A read never waits on a row
+- **reads** (``GET``; ``TASKMASTER_READ_THREADS``, default 4 on PostgreSQL, 1 on SQLite). A read never waits on a row
   lock (MVCC), so it needs a thread only for its CPU and its round trips. One thread leaves
   the process idle during every round trip: with PostgreSQL 1 ms away a ``GET /tasks/{id}``
   kept 40% of its local throughput. Four keep over 90% at 1 ms while runnable threads contend
   for the GIL only when that many requests are in flight (see docs/production.md for the
   figures).
-- **writes** (everything else; ``TASKMASTER_WRITE_THREADS``, default 8). A write may wait on a
+- **writes** (everything else; ``TASKMASTER_WRITE_THREADS``, default 8 on PostgreSQL, 2 on
+  SQLite). A write may wait on a
   row lock (up to ``lock_timeout``): with one pool for all, a few writes waiting on locked rows
   held every thread and every cheap read queued behind them for seconds (head-of-line
   blocking). Apart, they stall only other writes, and only until ``lock_timeout``. A thread
@@ -41,6 +42,12 @@ __all__ = ["PASSWORD_OPERATIONS", "HandlerThreads", "pool_for"]
 PASSWORD_OPERATIONS = frozenset({"login"})
 
 _READ_METHODS = frozenset({"get", "head"})
+# Default (reads, writes) pool sizes by database. More threads help only while requests wait on
+# the database: on PostgreSQL that is every round trip; SQLite answers from a local file in
+# microseconds and serialises its writers, so extra threads only contend for the GIL (a SQLite
+# GET cost 1.83x the baseline app's CPU with 4 read threads, 1.31x with 1; benchmarks/server.py).
+_POSTGRESQL = (4, 8)
+_SQLITE = (1, 2)
 
 
 def pool_for(operation_id: str | None, method: str) -> str:
@@ -55,9 +62,10 @@ class HandlerThreads:
     serve one app from several loops)."""
 
     def __init__(self, settings: Settings) -> None:
+        reads, writes = _SQLITE if settings.is_sqlite else _POSTGRESQL
         self._sizes = {
-            "reads": max(1, settings.threads or settings.read_threads),
-            "writes": max(1, settings.threads or settings.write_threads),
+            "reads": max(1, settings.threads or settings.read_threads or reads),
+            "writes": max(1, settings.threads or settings.write_threads or writes),
             "passwords": max(1, settings.password_hash_workers)
             + max(0, settings.password_hash_queue)
             + 1,

@@ -119,6 +119,16 @@ def test_pool_sizes_follow_the_settings() -> None:
     assert pool_for("delete_task", "delete") == "writes"
 
 
+def test_default_pool_sizes_follow_the_database() -> None:
+    # PostgreSQL: threads hide round trips; SQLite: a local file, where threads only contend.
+    postgres = HandlerThreads(Settings(database_url="postgresql+psycopg://u@h/db"))
+    sqlite = HandlerThreads(Settings(database_url="sqlite:///./x.db"))
+    assert (postgres.size("reads"), postgres.size("writes")) == (4, 8)
+    assert (sqlite.size("reads"), sqlite.size("writes")) == (1, 2)
+    explicit = Settings(database_url="sqlite:///./x.db", read_threads=3)
+    assert HandlerThreads(explicit).size("reads") == 3
+
+
 def test_each_event_loop_gets_its_own_limiters() -> None:
     pools = HandlerThreads(Settings())
 
