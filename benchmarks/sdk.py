@@ -175,7 +175,7 @@ def main() -> None:
     with local_server() as base:
         plain = bench_get_task(base, args.calls, args.rounds, subtasks=0)
         nested = bench_get_task(base, args.calls, args.rounds, subtasks=3)
-    report_cpu("a task with a description and tags", *plain, target=1.15)
+    report_cpu("a task with a description and tags", *plain, target=1.10)
     report_cpu("the same with 3 subtasks", *nested, target=None)
 
     imports = bench_imports(args.imports)
