@@ -31,7 +31,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import select
 
@@ -45,6 +44,7 @@ from taskmaster_server.runtime import Runtime
 from taskmaster_server.services import accounts
 from taskmaster_server.settings import Settings
 from taskmaster_server.testing import create_postgres_database, drop_postgres_database
+from tests.fixtures.serve_process import wait_until_healthy
 from tests.fixtures.server import DATABASE_ENV, TEST_PASSWORD
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]  # generous for a loaded machine
@@ -142,17 +142,7 @@ class ServerProcess:
              "--no-migrate"],
             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(self.url + "/api/v1/health", timeout=1.0).status_code < 500:
-                    return
-            except httpx.HTTPError:
-                pass
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.process.returncode}")
-            time.sleep(0.05)
-        raise RuntimeError("the server did not start")
+        wait_until_healthy(self.url, self.process, timeout)
 
     def kill(self) -> None:
         assert self.process is not None
